@@ -1,0 +1,33 @@
+# Shoal: `make run` runs the demo, `make test` runs everything CI runs.
+SHELL := /bin/bash
+SWIFT ?= swift
+BUILD_FLAGS ?=
+
+.PHONY: all deps build test unit-test lint format run protos clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Examples Package.swift
+
+format:
+	$(SWIFT) format format --in-place --recursive --parallel Sources Tests Examples Package.swift
+
+unit-test: deps
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+test: deps lint unit-test
+
+run: deps
+	$(SWIFT) build --product shoal $(BUILD_FLAGS)
+	$$($(SWIFT) build --show-bin-path)/shoal demo
+
+clean:
+	rm -rf .build
