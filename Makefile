@@ -31,3 +31,7 @@ run: deps
 
 clean:
 	rm -rf .build
+
+# Regenerates Sources/*/Generated/*.pb.swift from Protocols/*.proto (not part of CI: the output is committed).
+protos:
+	scripts/gen-protos.sh

@@ -12,10 +12,10 @@ public enum ChaCha20Poly1305 {
     /// Encrypts `plaintext`; returns `ciphertext || tag`.
     /// - Throws: ``CryptoError`` when the key or nonce has the wrong length.
     public static func seal(
-        _ plaintext: some ContiguousBytes,
+        _ plaintext: some ContiguousByteSource,
         key: SecureBytes,
         nonce: [UInt8],
-        authenticating aad: some ContiguousBytes = [UInt8]()
+        authenticating aad: some ContiguousByteSource = [UInt8]()
     ) throws -> [UInt8] {
         try checkSizes(key: key, nonce: nonce)
         return plaintext.withUnsafeBytes { p in
@@ -43,10 +43,10 @@ public enum ChaCha20Poly1305 {
     /// Decrypts and authenticates `ciphertext || tag`.
     /// - Throws: ``CryptoError`` with code `authenticationFailed` if the tag does not verify.
     public static func open(
-        _ sealed: some ContiguousBytes,
+        _ sealed: some ContiguousByteSource,
         key: SecureBytes,
         nonce: [UInt8],
-        authenticating aad: some ContiguousBytes = [UInt8]()
+        authenticating aad: some ContiguousByteSource = [UInt8]()
     ) throws -> [UInt8] {
         try checkSizes(key: key, nonce: nonce)
         return try sealed.withUnsafeBytes { c in
@@ -98,10 +98,10 @@ public enum XChaCha20Poly1305 {
     /// Encrypts `plaintext`; returns `ciphertext || tag`.
     /// - Throws: ``CryptoError`` when the key or nonce has the wrong length.
     public static func seal(
-        _ plaintext: some ContiguousBytes,
+        _ plaintext: some ContiguousByteSource,
         key: SecureBytes,
         nonce: [UInt8],
-        authenticating aad: some ContiguousBytes = [UInt8]()
+        authenticating aad: some ContiguousByteSource = [UInt8]()
     ) throws -> [UInt8] {
         try checkSizes(key: key, nonce: nonce)
         return plaintext.withUnsafeBytes { p in
@@ -129,10 +129,10 @@ public enum XChaCha20Poly1305 {
     /// Decrypts and authenticates `ciphertext || tag`.
     /// - Throws: ``CryptoError`` with code `authenticationFailed` if the tag does not verify.
     public static func open(
-        _ sealed: some ContiguousBytes,
+        _ sealed: some ContiguousByteSource,
         key: SecureBytes,
         nonce: [UInt8],
-        authenticating aad: some ContiguousBytes = [UInt8]()
+        authenticating aad: some ContiguousByteSource = [UInt8]()
     ) throws -> [UInt8] {
         try checkSizes(key: key, nonce: nonce)
         return try sealed.withUnsafeBytes { c in

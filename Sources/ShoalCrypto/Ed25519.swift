@@ -17,7 +17,7 @@ public enum Ed25519 {
         }
 
         /// Whether `signature` is a valid signature of `message` by this key.
-        public func isValidSignature(_ signature: [UInt8], for message: some ContiguousBytes) -> Bool {
+        public func isValidSignature(_ signature: [UInt8], for message: some ContiguousByteSource) -> Bool {
             Sodium.ensureReady()
             guard signature.count == 64 else { return false }
             return message.withUnsafeBytes { m in
@@ -70,7 +70,7 @@ public enum Ed25519 {
         public var expandedRepresentation: SecureBytes { secret }
 
         /// Signs `message` (deterministic, RFC 8032).
-        public func signature(for message: some ContiguousBytes) -> [UInt8] {
+        public func signature(for message: some ContiguousByteSource) -> [UInt8] {
             var sig = [UInt8](repeating: 0, count: 64)
             secret.withUnsafeBytes { sk in
                 message.withUnsafeBytes { m in

@@ -6,7 +6,7 @@ public enum HMACSHA256 {
     public static let byteCount = 32
 
     /// The HMAC-SHA-256 tag of `message` under `key`.
-    public static func authenticate(_ message: some ContiguousBytes, key: some ContiguousBytes) -> [UInt8] {
+    public static func authenticate(_ message: some ContiguousByteSource, key: some ContiguousByteSource) -> [UInt8] {
         Sodium.ensureReady()
         var state = crypto_auth_hmacsha256_state()
         var out = [UInt8](repeating: 0, count: byteCount)
@@ -33,7 +33,7 @@ public enum HMACSHA256 {
     }
 
     /// Checks `tag` against the HMAC of `message` in constant time.
-    public static func isValid(tag: [UInt8], for message: some ContiguousBytes, key: some ContiguousBytes) -> Bool {
+    public static func isValid(tag: [UInt8], for message: some ContiguousByteSource, key: some ContiguousByteSource) -> Bool {
         let expected = authenticate(message, key: key)
         guard tag.count == expected.count else { return false }
         return sodium_memcmp(tag, expected, expected.count) == 0
@@ -46,7 +46,7 @@ public enum HKDFSHA256 {
     public static let maximumOutputLength = 255 * 32
 
     /// HKDF-Extract: the pseudorandom key for `ikm` under `salt` (an empty salt means 32 zero bytes).
-    public static func extract(salt: [UInt8], ikm: some ContiguousBytes) -> [UInt8] {
+    public static func extract(salt: [UInt8], ikm: some ContiguousByteSource) -> [UInt8] {
         let effectiveSalt = salt.isEmpty ? [UInt8](repeating: 0, count: 32) : salt
         return HMACSHA256.authenticate(ikm, key: effectiveSalt)
     }
@@ -71,7 +71,7 @@ public enum HKDFSHA256 {
     }
 
     /// Extract then expand.
-    public static func deriveKey(ikm: some ContiguousBytes, salt: [UInt8], info: [UInt8], length: Int) throws -> [UInt8]
+    public static func deriveKey(ikm: some ContiguousByteSource, salt: [UInt8], info: [UInt8], length: Int) throws -> [UInt8]
     {
         try expand(prk: extract(salt: salt, ikm: ikm), info: info, length: length)
     }

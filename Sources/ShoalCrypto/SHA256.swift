@@ -6,7 +6,7 @@ public enum SHA256 {
     public static let byteCount = 32
 
     /// The SHA-256 digest of `data`.
-    public static func hash(_ data: some ContiguousBytes) -> [UInt8] {
+    public static func hash(_ data: some ContiguousByteSource) -> [UInt8] {
         Sodium.ensureReady()
         var out = [UInt8](repeating: 0, count: byteCount)
         data.withUnsafeBytes { input in
@@ -32,7 +32,7 @@ public enum SHA256 {
         }
 
         /// Adds `data` to the digest.
-        public mutating func update(_ data: some ContiguousBytes) {
+        public mutating func update(_ data: some ContiguousByteSource) {
             data.withUnsafeBytes { input in
                 _ = crypto_hash_sha256_update(
                     &state,
@@ -54,14 +54,14 @@ public enum SHA256 {
 }
 
 /// Byte containers that can lend their contiguous storage (`[UInt8]`, `ArraySlice<UInt8>`, `ContiguousArray`).
-public protocol ContiguousBytes {
+public protocol ContiguousByteSource {
     /// Calls `body` with a pointer to the bytes.
     func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R
 }
 
-extension Array: ContiguousBytes where Element == UInt8 {}
-extension ArraySlice: ContiguousBytes where Element == UInt8 {}
-extension ContiguousArray: ContiguousBytes where Element == UInt8 {}
-extension UnsafeRawBufferPointer: ContiguousBytes {
+extension Array: ContiguousByteSource where Element == UInt8 {}
+extension ArraySlice: ContiguousByteSource where Element == UInt8 {}
+extension ContiguousArray: ContiguousByteSource where Element == UInt8 {}
+extension UnsafeRawBufferPointer: ContiguousByteSource {
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R { try body(self) }
 }
