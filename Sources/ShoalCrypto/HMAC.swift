@@ -33,7 +33,11 @@ public enum HMACSHA256 {
     }
 
     /// Checks `tag` against the HMAC of `message` in constant time.
-    public static func isValid(tag: [UInt8], for message: some ContiguousByteSource, key: some ContiguousByteSource) -> Bool {
+    public static func isValid(
+        tag: [UInt8],
+        for message: some ContiguousByteSource,
+        key: some ContiguousByteSource
+    ) -> Bool {
         let expected = authenticate(message, key: key)
         guard tag.count == expected.count else { return false }
         return sodium_memcmp(tag, expected, expected.count) == 0
@@ -71,8 +75,12 @@ public enum HKDFSHA256 {
     }
 
     /// Extract then expand.
-    public static func deriveKey(ikm: some ContiguousByteSource, salt: [UInt8], info: [UInt8], length: Int) throws -> [UInt8]
-    {
+    public static func deriveKey(
+        ikm: some ContiguousByteSource,
+        salt: [UInt8],
+        info: [UInt8],
+        length: Int
+    ) throws -> [UInt8] {
         try expand(prk: extract(salt: salt, ikm: ikm), info: info, length: length)
     }
 }

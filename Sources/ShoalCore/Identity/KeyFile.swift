@@ -1,4 +1,5 @@
 internal import ShoalCrypto
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -30,7 +30,10 @@ public struct PrivateKey: Sendable, CustomStringConvertible {
             throw ShoalError(.malformedInput, "private key protobuf does not decode", cause: error)
         }
         guard message.type == .ed25519 else {
-            throw ShoalError(.unsupported, "only Ed25519 private keys are supported, got \(KeyType(rawValue: message.type.rawValue))")
+            throw ShoalError(
+                .unsupported,
+                "only Ed25519 private keys are supported, got \(KeyType(rawValue: message.type.rawValue))"
+            )
         }
         var data = Array(message.data)
         defer { for i in data.indices { data[i] = 0 } }
@@ -59,9 +62,6 @@ public struct PrivateKey: Sendable, CustomStringConvertible {
     /// The matching public key.
     public var publicKey: PublicKey { PublicKey(ed25519: ed25519.publicKey) }
 
-    /// The peer ID of this key.
-    public var peerID: PeerID { PeerID(publicKey: publicKey) }
-
     /// Signs `message`.
     public func sign(_ message: some ContiguousByteSource) -> [UInt8] { ed25519.signature(for: message) }
 
@@ -74,5 +74,5 @@ public struct PrivateKey: Sendable, CustomStringConvertible {
         }
     }
 
-    public var description: String { "PrivateKey(\(type), peer: \(peerID))" }
+    public var description: String { "PrivateKey(\(type))" }
 }

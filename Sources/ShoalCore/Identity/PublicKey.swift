@@ -20,14 +20,19 @@ public struct PublicKey: Hashable, Sendable {
     public init(type: KeyType, data: [UInt8]) throws {
         switch type {
         case .ed25519:
-            guard data.count == 32 else { throw ShoalError(.invalidKey, "Ed25519 public key must be 32 bytes, got \(data.count)") }
+            guard data.count == 32 else {
+                throw ShoalError(.invalidKey, "Ed25519 public key must be 32 bytes, got \(data.count)")
+            }
         case .secp256k1:
             guard data.count == 33, data[0] == 0x02 || data[0] == 0x03 else {
                 throw ShoalError(.invalidKey, "secp256k1 public key must be a 33-byte compressed point")
             }
         case .rsa, .ecdsa:
             guard !data.isEmpty, data.count <= Self.maximumDataLength, data[0] == 0x30 else {
-                throw ShoalError(.invalidKey, "\(type) public key must be a DER SEQUENCE of at most \(Self.maximumDataLength) bytes")
+                throw ShoalError(
+                    .invalidKey,
+                    "\(type) public key must be a DER SEQUENCE of at most \(Self.maximumDataLength) bytes"
+                )
             }
         default:
             throw ShoalError(.invalidKey, "unknown key type \(type.rawValue)")
