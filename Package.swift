@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "ShoalCrypto", dependencies: ["CSodium"]),
 
         // MARK: - Encodings and identity
-        .target(name: "ShoalCore", dependencies: ["ShoalCrypto", protobuf]),
+        .target(name: "ShoalCore", dependencies: ["ShoalCrypto", "ShoalMultiformats", protobuf]),
 
         // MARK: - Tests
         .testTarget(name: "ShoalCryptoTests", dependencies: ["ShoalCrypto"]),

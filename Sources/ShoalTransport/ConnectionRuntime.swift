@@ -1,0 +1,162 @@
+import Logging
+import NIOCore
+import NIOPosix
+public import ShoalCore
+import ShoalMultiformats
+import ShoalSecurity
+import ShoalWire
+
+/// The clock connections run on: durations since the process's first connection.
+enum ConnectionClock {
+    static let origin = ContinuousClock.now
+    static var now: Duration { ContinuousClock.now - origin }
+}
+
+/// How one connection is run, from the raw socket to the end of the yamux session.
+struct ConnectionRuntime: Sendable {
+    var identity: PrivateKey
+    var psk: PreSharedKey?
+    var yamux: YamuxConfiguration
+    var handshakeTimeout: Duration
+    var logger: Logger
+
+    /// Upgrades `channel` and runs it until the connection ends.
+    ///
+    /// - Parameters:
+    ///   - established: called once the peer is authenticated, before any stream is read. Throwing (the gater
+    ///     refused the peer, the limits are full) closes the connection.
+    ///   - serve: runs for the life of the connection with the stream IDs the peer opens; it should return once the
+    ///     sequence ends.
+    /// - Throws: the upgrade's error (handshake failed, timed out, peer refused).
+    func run(
+        channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>,
+        direction: Direction,
+        expectedPeer: PeerID?,
+        connectionID: UInt64,
+        established: @Sendable (MuxedConnection) async throws -> Void,
+        serve: @Sendable (MuxedConnection, AsyncStream<YamuxStreamID>) async -> Void
+    ) async throws {
+        let nioChannel = channel.channel
+        let localAddress = Multiaddr(nioChannel.localAddress)
+        let remoteAddress = Multiaddr(nioChannel.remoteAddress)
+        let timedOut = ManagedFlag()
+        let timeout = nioChannel.eventLoop.scheduleTask(in: .nanoseconds(handshakeTimeout.nanosecondsClamped)) {
+            timedOut.set()
+            nioChannel.close(promise: nil)
+        }
+        var log = logger
+        log[metadataKey: "conn.id"] = "\(connectionID)"
+        log[metadataKey: "conn.direction"] = "\(direction.rawValue)"
+
+        try await channel.executeThenClose { inbound, outbound in
+            var io = NIOChunkIO(iterator: inbound.makeAsyncIterator(), outbound: outbound)
+            let upgrader = Upgrader(direction: direction, identity: identity, expectedPeer: expectedPeer, psk: psk)
+            let result: UpgradeResult
+            do {
+                result = try await upgrader.run(&io)
+                timeout.cancel()
+            } catch {
+                timeout.cancel()
+                if timedOut.isSet {
+                    throw ShoalError(.timeout, "connection upgrade did not finish within \(handshakeTimeout)", cause: error)
+                }
+                throw error
+            }
+            let remotePeer = PeerID(publicKey: result.remotePublicKey)
+            log[metadataKey: "peer.id"] = "\(remotePeer)"
+
+            let (output, outputContinuation) = AsyncStream<[UInt8]>.makeStream()
+            let (streamIDs, streamIDContinuation) = AsyncStream<YamuxStreamID>.makeStream()
+            var session = YamuxSession(role: direction == .outbound ? .client : .server, configuration: yamux)
+            let startActions = session.start(now: ConnectionClock.now)
+            let connection = MuxedConnection(
+                id: connectionID,
+                remotePeer: remotePeer,
+                remotePublicKey: result.remotePublicKey,
+                direction: direction,
+                localAddress: localAddress,
+                remoteAddress: remoteAddress,
+                session: session,
+                codec: result.codec,
+                output: outputContinuation,
+                inboundStreams: streamIDContinuation
+            )
+            connection.performStartActions(startActions)
+            if !result.muxerLeftover.isEmpty {
+                connection.receivePlaintext(result.muxerLeftover)
+            }
+            do {
+                try await established(connection)
+            } catch {
+                connection.close()
+                for await chunk in output { try? await outbound.write(ByteBuffer(bytes: chunk)) }
+                throw error
+            }
+            log.debug("connection established")
+
+            await withDiscardingTaskGroup { group in
+                // Writer: ciphertext in the order the connection produced it.
+                group.addTask {
+                    for await chunk in output {
+                        do { try await outbound.write(ByteBuffer(bytes: chunk)) } catch {
+                            connection.socketClosed(ShoalError(.closed, "write failed", cause: error))
+                            break
+                        }
+                    }
+                    nioChannel.close(promise: nil)
+                }
+                // Keepalive and deadlines.
+                group.addTask {
+                    while !connection.isClosed {
+                        try? await Task.sleep(for: .milliseconds(250))
+                        connection.tick(now: ConnectionClock.now)
+                    }
+                }
+                // Inbound streams.
+                group.addTask { await serve(connection, streamIDs) }
+                // Reader.
+                do {
+                    while let chunk = try await io.iterator.next() {
+                        connection.receive(Array(chunk.readableBytesView), now: ConnectionClock.now)
+                    }
+                    connection.socketClosed(nil)
+                } catch {
+                    connection.socketClosed(ShoalError(.closed, "read failed", cause: error))
+                }
+            }
+            log.debug("connection closed", metadata: ["conn.reason": "\(connection.closeReason.map { "\($0)" } ?? "")"])
+        }
+    }
+}
+
+/// The NIO socket as the upgrade's ``ChunkIO``.
+struct NIOChunkIO: ChunkIO {
+    var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
+    let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+
+    mutating func readChunk() async throws -> [UInt8]? {
+        guard let buffer = try await iterator.next() else { return nil }
+        return Array(buffer.readableBytesView)
+    }
+
+    mutating func write(_ bytes: [UInt8]) async throws {
+        try await outbound.write(ByteBuffer(bytes: bytes))
+    }
+}
+
+/// A flag set once from any thread.
+final class ManagedFlag: @unchecked Sendable {
+    private let lock = NIOLock()
+    private var value = false
+    func set() { lock.withLock { value = true } }
+    var isSet: Bool { lock.withLock { value } }
+}
+
+extension Duration {
+    /// Whole nanoseconds, clamped to Int64.
+    var nanosecondsClamped: Int64 {
+        let (seconds, attoseconds) = components
+        let (ns, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        return overflow ? Int64.max : ns &+ attoseconds / 1_000_000_000
+    }
+}

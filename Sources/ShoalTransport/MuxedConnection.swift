@@ -1,0 +1,379 @@
+public import ShoalCore
+public import ShoalMultiformats
+public import ShoalWire
+import Synchronization
+
+/// A secured, multiplexed connection to one peer: the yamux session over the Noise channel.
+///
+/// It owns the pure ``YamuxSession`` machine and the encryption state behind one lock and carries out the
+/// machine's actions: it buffers each stream's received data (never more than the window the session granted),
+/// wakes readers and writers, and hands ciphertext to the connection's writer in order. The socket is driven by
+/// the connection runtime, which feeds received bytes in with ``receive(_:now:)``.
+///
+/// Waiting reads, writes and opens honour task cancellation (that is how stream deadlines are enforced).
+public final class MuxedConnection: Sendable {
+    /// A process-unique number for logs and events.
+    public let id: UInt64
+    /// The authenticated remote peer.
+    public let remotePeer: PeerID
+    /// The remote peer's identity key, proven during the handshake.
+    public let remotePublicKey: PublicKey
+    /// Who dialed.
+    public let direction: Direction
+    /// Our end of the TCP connection.
+    public let localAddress: Multiaddr?
+    /// The remote end of the TCP connection (the remote peer's observed address).
+    public let remoteAddress: Multiaddr?
+
+    private struct State: ~Copyable {
+        var session: YamuxSession
+        var codec: any SecureFrameCodec
+        var streams: [YamuxStreamID: StreamBuffer] = [:]
+        var failure: ShoalError?
+        var keepaliveDeadline: Duration?
+        var openWaiters: [Int: CheckedContinuation<Void, any Error>] = [:]
+        var nextWaiterID = 0
+    }
+
+    private let state: Mutex<State>
+    private let output: AsyncStream<[UInt8]>.Continuation
+    private let inboundStreams: AsyncStream<YamuxStreamID>.Continuation
+
+    init(
+        id: UInt64,
+        remotePeer: PeerID,
+        remotePublicKey: PublicKey,
+        direction: Direction,
+        localAddress: Multiaddr?,
+        remoteAddress: Multiaddr?,
+        session: YamuxSession,
+        codec: any SecureFrameCodec,
+        output: AsyncStream<[UInt8]>.Continuation,
+        inboundStreams: AsyncStream<YamuxStreamID>.Continuation
+    ) {
+        self.id = id
+        self.remotePeer = remotePeer
+        self.remotePublicKey = remotePublicKey
+        self.direction = direction
+        self.localAddress = localAddress
+        self.remoteAddress = remoteAddress
+        self.state = Mutex(State(session: session, codec: codec))
+        self.output = output
+        self.inboundStreams = inboundStreams
+    }
+
+    /// Whether the connection has failed or been closed.
+    public var isClosed: Bool { state.withLock { $0.failure != nil } }
+
+    /// Why the connection closed, once it has.
+    public var closeReason: ShoalError? { state.withLock { $0.failure } }
+
+    /// The number of open streams.
+    public var streamCount: Int { state.withLock { $0.streams.count } }
+
+    // MARK: - Driven by the runtime
+
+    /// Carries out the actions of the session's `start`, taken before the connection existed.
+    func performStartActions(_ actions: [YamuxAction]) {
+        state.withLock { s in perform(actions, &s) }
+    }
+
+    /// Feeds plaintext that was decrypted before the connection existed (bytes read past the muxer negotiation).
+    func receivePlaintext(_ plaintext: [UInt8]) {
+        state.withLock { s in
+            guard s.failure == nil, !plaintext.isEmpty else { return }
+            perform(s.session.receive(plaintext), &s)
+        }
+    }
+
+    /// Feeds bytes received from the socket.
+    func receive(_ bytes: [UInt8], now: Duration) {
+        state.withLock { s in
+            guard s.failure == nil else { return }
+            let plaintext: [UInt8]
+            do { plaintext = try s.codec.open(bytes) } catch {
+                fail(ShoalError(.authenticationFailed, "connection frame did not decrypt", cause: error), &s)
+                return
+            }
+            guard !plaintext.isEmpty else { return }
+            perform(s.session.receive(plaintext), &s)
+        }
+    }
+
+    /// Fires the keepalive timer when its deadline has passed.
+    func tick(now: Duration) {
+        state.withLock { s in
+            guard s.failure == nil, let deadline = s.keepaliveDeadline, deadline <= now else { return }
+            s.keepaliveDeadline = nil
+            perform(s.session.keepaliveTimerFired(now: now), &s)
+        }
+    }
+
+    /// The socket closed or failed: every stream and waiter ends.
+    func socketClosed(_ error: ShoalError?) {
+        state.withLock { s in fail(error ?? ShoalError(.closed, "connection closed by the peer"), &s) }
+    }
+
+    // MARK: - Streams
+
+    /// Opens a new outbound stream (no protocol negotiated yet), waiting while the ACK backlog is full.
+    /// - Throws: ``ShoalError`` `.closed` when the connection is closed or going away.
+    func openStream() async throws -> YamuxStreamID {
+        while true {
+            let result: Result<YamuxStreamID, ShoalError>? = state.withLock { s in
+                if let failure = s.failure { return .failure(failure) }
+                do {
+                    let (id, actions) = try s.session.openStream()
+                    s.streams[id] = StreamBuffer()
+                    perform(actions, &s)
+                    return .success(id)
+                } catch {
+                    return error.code == .limitExceeded ? nil : .failure(error)
+                }
+            }
+            if let result { return try result.get() }
+            try await waitForOpenSlot()
+        }
+    }
+
+    private func waitForOpenSlot() async throws {
+        let waiterID = state.withLock { s in
+            s.nextWaiterID += 1
+            return s.nextWaiterID
+        }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let immediate: (any Error)? = state.withLock { s in
+                    if Task.isCancelled { return CancellationError() }
+                    if let failure = s.failure { return failure }
+                    guard s.openWaiters.count < 4096 else {
+                        return ShoalError(.limitExceeded, "too many tasks waiting to open streams")
+                    }
+                    s.openWaiters[waiterID] = continuation
+                    return nil
+                }
+                if let immediate { continuation.resume(throwing: immediate) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { $0.openWaiters.removeValue(forKey: waiterID) }
+            waiter?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Acknowledges an inbound stream.
+    func accept(_ id: YamuxStreamID) {
+        state.withLock { s in perform(s.session.acceptStream(id), &s) }
+    }
+
+    /// Reads up to `maximum` bytes; nil at end of stream.
+    func read(_ id: YamuxStreamID, upTo maximum: Int) async throws -> [UInt8]? {
+        while true {
+            enum Step {
+                case data([UInt8])
+                case end
+                case wait
+            }
+            let step: Step = try state.withLock { s in
+                guard var buffer = s.streams[id] else { throw ShoalError(.closed, "stream \(id) is closed") }
+                if buffer.bufferedBytes > 0 {
+                    let bytes = buffer.take(upTo: maximum)
+                    s.streams[id] = buffer
+                    perform(s.session.consumed(bytes.count, on: id), &s)
+                    return .data(bytes)
+                }
+                if let failure = buffer.failure { throw failure }
+                if buffer.remoteClosed {
+                    forgetIfDone(id, &s)
+                    return .end
+                }
+                guard buffer.reader == nil else {
+                    throw ShoalError(.invalidArgument, "stream \(id) already has a reader waiting")
+                }
+                return .wait
+            }
+            switch step {
+            case .data(let bytes): return bytes
+            case .end: return nil
+            case .wait: try await waitForReader(id)
+            }
+        }
+    }
+
+    private func waitForReader(_ id: YamuxStreamID) async throws {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let immediate: (any Error)?? = state.withLock { s in
+                    if Task.isCancelled { return .some(CancellationError()) }
+                    guard let buffer = s.streams[id] else { return .some(ShoalError(.closed, "stream \(id) is closed")) }
+                    if buffer.bufferedBytes > 0 || buffer.remoteClosed || buffer.failure != nil { return .some(nil) }
+                    s.streams[id]?.reader = continuation
+                    return .none
+                }
+                if let immediate {
+                    if let error = immediate { continuation.resume(throwing: error) } else { continuation.resume() }
+                }
+            }
+        } onCancel: {
+            let waiter = state.withLock { s -> CheckedContinuation<Void, any Error>? in
+                let reader = s.streams[id]?.reader
+                s.streams[id]?.reader = nil
+                return reader
+            }
+            waiter?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Puts bytes back at the front of a stream's buffer (bytes read past a protocol negotiation).
+    func unread(_ id: YamuxStreamID, _ bytes: [UInt8]) {
+        state.withLock { s in s.streams[id]?.unread(bytes) }
+    }
+
+    /// Writes all of `bytes`, waiting for window as needed.
+    func write(_ id: YamuxStreamID, _ bytes: [UInt8]) async throws {
+        var offset = 0
+        repeat {
+            let done: Bool = try state.withLock { s in
+                if let failure = s.failure { throw failure }
+                guard let buffer = s.streams[id] else { throw ShoalError(.closed, "stream \(id) is closed") }
+                if let failure = buffer.failure { throw failure }
+                let (accepted, actions) = try s.session.send(bytes[offset...], on: id)
+                perform(actions, &s)
+                offset += accepted
+                return offset >= bytes.count
+            }
+            if done { return }
+            try await waitForWriter(id)
+        } while true
+    }
+
+    private func waitForWriter(_ id: YamuxStreamID) async throws {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let immediate: (any Error)?? = state.withLock { s in
+                    if Task.isCancelled { return .some(CancellationError()) }
+                    guard let buffer = s.streams[id] else { return .some(ShoalError(.closed, "stream \(id) is closed")) }
+                    if let failure = buffer.failure ?? s.failure { return .some(failure) }
+                    if s.session.writableBytes(on: id) > 0 { return .some(nil) }
+                    s.streams[id]?.writer = continuation
+                    return .none
+                }
+                if let immediate {
+                    if let error = immediate { continuation.resume(throwing: error) } else { continuation.resume() }
+                }
+            }
+        } onCancel: {
+            let waiter = state.withLock { s -> CheckedContinuation<Void, any Error>? in
+                let writer = s.streams[id]?.writer
+                s.streams[id]?.writer = nil
+                return writer
+            }
+            waiter?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Half-closes a stream: no more writes; reads continue until the peer closes.
+    func closeWrite(_ id: YamuxStreamID) {
+        state.withLock { s in
+            guard s.streams[id] != nil, s.failure == nil else { return }
+            s.streams[id]?.localClosed = true
+            perform(s.session.closeStream(id), &s)
+            forgetIfDone(id, &s)
+        }
+    }
+
+    /// Resets a stream in both directions.
+    func reset(_ id: YamuxStreamID, code: UInt32 = 0) {
+        state.withLock { s in
+            if s.failure == nil { perform(s.session.resetStream(id, code: code), &s) }
+            if var buffer = s.streams.removeValue(forKey: id) {
+                let error = ShoalError(.closed, "stream \(id) was reset")
+                buffer.resumeReader(.failure(error))
+                buffer.resumeWriter(.failure(error))
+            }
+        }
+    }
+
+    /// Closes the connection gracefully: GoAway, then the socket closes once everything queued is written.
+    public func close() {
+        state.withLock { s in
+            guard s.failure == nil else { return }
+            perform(s.session.goAway(), &s)
+            fail(ShoalError(.closed, "connection closed"), &s)
+        }
+    }
+
+    // MARK: - Carrying out actions (called with the lock held)
+
+    private func perform(_ actions: [YamuxAction], _ s: inout State) {
+        for action in actions {
+            switch action {
+            case .write(let frames):
+                var ciphertext: [UInt8] = []
+                do { try s.codec.seal(frames, into: &ciphertext) } catch {
+                    fail(ShoalError(.internalError, "cannot encrypt a frame", cause: error), &s)
+                    return
+                }
+                output.yield(ciphertext)
+            case .streamOpened(let id):
+                s.streams[id] = StreamBuffer()
+                inboundStreams.yield(id)
+            case .streamAcknowledged:
+                wakeOpeners(&s)
+            case .data(let id, let bytes):
+                s.streams[id]?.append(bytes)
+                s.streams[id]?.resumeReader()
+            case .remoteClosed(let id):
+                s.streams[id]?.remoteClosed = true
+                s.streams[id]?.resumeReader()
+            case .streamClosed(let id):
+                s.streams[id]?.remoteClosed = true
+                s.streams[id]?.localClosed = true
+                s.streams[id]?.resumeReader()
+                forgetIfDone(id, &s)
+                wakeOpeners(&s)
+            case .reset(let id, let code):
+                let error = ShoalError(.closed, "stream \(id) was reset by the peer (code \(code))")
+                s.streams[id]?.failure = error
+                s.streams[id]?.resumeReader(.failure(error))
+                s.streams[id]?.resumeWriter(.failure(error))
+                wakeOpeners(&s)
+            case .windowAvailable(let id):
+                s.streams[id]?.resumeWriter()
+            case .goAway:
+                wakeOpeners(&s)
+            case .sessionFailed(let error):
+                fail(error, &s)
+            case .scheduleKeepalive(let deadline):
+                s.keepaliveDeadline = deadline
+            }
+        }
+    }
+
+    private func wakeOpeners(_ s: inout State) {
+        let waiters = s.openWaiters.values
+        s.openWaiters.removeAll()
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private func forgetIfDone(_ id: YamuxStreamID, _ s: inout State) {
+        guard let buffer = s.streams[id], buffer.localClosed, buffer.remoteClosed, buffer.bufferedBytes == 0 else {
+            return
+        }
+        s.streams[id] = nil
+    }
+
+    private func fail(_ error: ShoalError, _ s: inout State) {
+        guard s.failure == nil else { return }
+        s.failure = error
+        for id in Array(s.streams.keys) {
+            if s.streams[id]?.failure == nil { s.streams[id]?.failure = error }
+            s.streams[id]?.resumeReader(.failure(error))
+            s.streams[id]?.resumeWriter(.failure(error))
+        }
+        let waiters = s.openWaiters.values
+        s.openWaiters.removeAll()
+        for waiter in waiters { waiter.resume(throwing: error) }
+        output.finish()
+        inboundStreams.finish()
+    }
+}

@@ -1,0 +1,65 @@
+import NIOCore
+public import NIOPosix
+public import ShoalCore
+public import ShoalMultiformats
+
+/// TCP sockets through SwiftNIO: listening and dialing multiaddrs. Connections come out as NIO async channels for
+/// ``ConnectionRuntime`` to upgrade; nothing above the host sees NIO types.
+public struct TCPTransport: Sendable {
+    /// The event loops the sockets run on.
+    public let group: MultiThreadedEventLoopGroup
+
+    /// A transport on `group` (by default the shared singleton group, one loop per core).
+    public init(group: MultiThreadedEventLoopGroup = .singleton) {
+        self.group = group
+    }
+
+    /// A bound listening socket.
+    typealias Listener = NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+
+    /// Binds a listening socket to a `/ip4|ip6/…/tcp/N` multiaddr (port 0 picks a free port).
+    /// - Returns: the listener and the multiaddr it is really bound to.
+    func listen(_ address: Multiaddr, backlog: Int32 = 256) async throws -> (Listener, Multiaddr) {
+        let endpoint = try TCPEndpoint(address)
+        guard !endpoint.isName else {
+            throw ShoalError(.invalidArgument, "listen addresses must be IP literals, got \(address)")
+        }
+        let listener: Listener
+        do {
+            listener = try await ServerBootstrap(group: group)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .serverChannelOption(.backlog, value: backlog)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.socketOption(.so_keepalive), value: 1)
+                .bind(host: endpoint.host, port: Int(endpoint.port)) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            throw ShoalError(.io, "cannot listen on \(address)", cause: error)
+        }
+        guard let bound = Multiaddr(listener.channel.localAddress) else {
+            throw ShoalError(.internalError, "listener on \(address) has no IP address")
+        }
+        return (listener, bound)
+    }
+
+    /// Opens a TCP connection to a `/ip4|ip6|dns|dns4|dns6/…/tcp/N[/p2p/ID]` multiaddr.
+    func dial(_ address: Multiaddr, timeout: Duration) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+        let endpoint = try TCPEndpoint(address)
+        do {
+            return try await ClientBootstrap(group: group)
+                .channelOption(.socketOption(.tcp_nodelay), value: 1)
+                .channelOption(.socketOption(.so_keepalive), value: 1)
+                .connectTimeout(.nanoseconds(timeout.nanosecondsClamped))
+                .connect(host: endpoint.host, port: Int(endpoint.port)) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
+        } catch {
+            throw ShoalError(.io, "cannot connect to \(endpoint)", cause: error)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import ShoalCore
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The `shoal` command line: identities, multiaddrs, nodes and the demo.
+@main
+struct ShoalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shoal",
+        abstract: "Shoal: a libp2p-compatible peer-to-peer overlay.",
+        version: ShoalVersion.string,
+        subcommands: [
+            IDCommand.self,
+            MultiaddrCommand.self,
+            VersionCommand.self,
+            DemoCommand.self,
+        ]
+    )
+
+    /// Runs the command. Bad input exits with status 2 and one line on stderr saying what was wrong.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as CLIError {
+            printError(error.message)
+            exit(error.status)
+        } catch let error as ShoalError {
+            printError(error.message)
+            exit(2)
+        } catch {
+            if exitCode(for: error) == .success {
+                self.exit(withError: error)
+            }
+            printError(message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)")
+            exit(2)
+        }
+    }
+
+    static func printError(_ message: String) {
+        var stderr = StandardError()
+        print("error: \(message)", to: &stderr)
+    }
+}
+
+/// An error the CLI reports as one line and an exit status.
+struct CLIError: Error {
+    var message: String
+    var status: Int32 = 2
+}
+
+/// Writes to standard error.
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        fputs(string, stderr)
+    }
+}
+
+/// The version of this build.
+enum ShoalVersion {
+    static let string = "0.1.0"
+}
