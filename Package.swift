@@ -15,6 +15,7 @@ let package = Package(
     name: "Shoal",
     platforms: [.macOS(.v15)],
     products: [
+        .library(name: "ShoalMultiformats", targets: ["ShoalMultiformats"]),
         .library(name: "ShoalCrypto", targets: ["ShoalCrypto"]),
         .library(name: "ShoalCore", targets: ["ShoalCore"]),
     ],
@@ -25,6 +26,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
+        // MARK: - Multiformats (no dependencies)
+        .target(name: "ShoalMultiformats"),
+
         // MARK: - Crypto (libsodium)
         .systemLibrary(
             name: "CSodium",
@@ -38,6 +42,7 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "ShoalCryptoTests", dependencies: ["ShoalCrypto"]),
+        .testTarget(name: "ShoalMultiformatsTests", dependencies: ["ShoalMultiformats"]),
     ]
 )
 
