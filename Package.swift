@@ -17,6 +17,7 @@ let package = Package(
     products: [
         .library(name: "ShoalCrypto", targets: ["ShoalCrypto"]),
         .library(name: "ShoalCore", targets: ["ShoalCore"]),
+        .library(name: "ShoalWire", targets: ["ShoalWire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -36,8 +37,12 @@ let package = Package(
         // MARK: - Encodings and identity
         .target(name: "ShoalCore", dependencies: ["ShoalCrypto", protobuf]),
 
+        // MARK: - Wire protocols (pure state machines, no NIO)
+        .target(name: "ShoalWire", dependencies: ["ShoalCore"]),
+
         // MARK: - Tests
         .testTarget(name: "ShoalCryptoTests", dependencies: ["ShoalCrypto"]),
+        .testTarget(name: "ShoalWireTests", dependencies: ["ShoalWire", "ShoalCore"]),
     ]
 )
 
