@@ -5,7 +5,7 @@
 
 import PackageDescription
 
-let nio: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
+let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let protobuf: Target.Dependency = .product(name: "SwiftProtobuf", package: "swift-protobuf")
@@ -15,9 +15,13 @@ let package = Package(
     name: "Shoal",
     platforms: [.macOS(.v15)],
     products: [
-        .library(name: "ShoalMultiformats", targets: ["ShoalMultiformats"]),
         .library(name: "ShoalCrypto", targets: ["ShoalCrypto"]),
+        .library(name: "ShoalMultiformats", targets: ["ShoalMultiformats"]),
         .library(name: "ShoalCore", targets: ["ShoalCore"]),
+        .library(name: "ShoalWire", targets: ["ShoalWire"]),
+        .library(name: "ShoalSecurity", targets: ["ShoalSecurity"]),
+        .library(name: "ShoalTransport", targets: ["ShoalTransport"]),
+        .executable(name: "shoal", targets: ["shoal"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -26,9 +30,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
-        // MARK: - Multiformats (no dependencies)
-        .target(name: "ShoalMultiformats"),
-
         // MARK: - Crypto (libsodium)
         .systemLibrary(
             name: "CSodium",
@@ -38,11 +39,29 @@ let package = Package(
         .target(name: "ShoalCrypto", dependencies: ["CSodium"]),
 
         // MARK: - Encodings and identity
+        .target(name: "ShoalMultiformats"),
         .target(name: "ShoalCore", dependencies: ["ShoalCrypto", "ShoalMultiformats", protobuf]),
+
+        // MARK: - Wire protocols (pure state machines, no NIO)
+        .target(name: "ShoalWire", dependencies: ["ShoalCore"]),
+        .target(name: "ShoalSecurity", dependencies: ["ShoalCore", "ShoalCrypto", protobuf]),
+
+        // MARK: - The NIO shell
+        .target(
+            name: "ShoalTransport",
+            dependencies: ["ShoalWire", "ShoalSecurity", "ShoalCore", "ShoalMultiformats", nioCore, nioPosix, logging]
+        ),
+
+        // MARK: - Command line
+        .executableTarget(
+            name: "shoal",
+            dependencies: ["ShoalCore", "ShoalCrypto", "ShoalMultiformats", argumentParser]
+        ),
 
         // MARK: - Tests
         .testTarget(name: "ShoalCryptoTests", dependencies: ["ShoalCrypto"]),
         .testTarget(name: "ShoalMultiformatsTests", dependencies: ["ShoalMultiformats"]),
+        .testTarget(name: "ShoalWireTests", dependencies: ["ShoalWire", "ShoalCore"]),
     ]
 )
 
