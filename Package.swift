@@ -9,6 +9,7 @@ let nioCore: Target.Dependency = .product(name: "NIOCore", package: "swift-nio")
 let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio")
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let protobuf: Target.Dependency = .product(name: "SwiftProtobuf", package: "swift-protobuf")
+let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
@@ -21,6 +22,7 @@ let package = Package(
         .library(name: "ShoalWire", targets: ["ShoalWire"]),
         .library(name: "ShoalSecurity", targets: ["ShoalSecurity"]),
         .library(name: "ShoalTransport", targets: ["ShoalTransport"]),
+        .library(name: "ShoalHost", targets: ["ShoalHost"]),
         .executable(name: "shoal", targets: ["shoal"]),
     ],
     dependencies: [
@@ -28,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // MARK: - Crypto (libsodium)
@@ -52,16 +55,30 @@ let package = Package(
             dependencies: ["ShoalWire", "ShoalSecurity", "ShoalCore", "ShoalMultiformats", nioCore, nioPosix, logging]
         ),
 
+        .target(
+            name: "ShoalHost",
+            dependencies: [
+                "ShoalTransport", "ShoalWire", "ShoalSecurity", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
+                nioCore, logging, protobuf, serviceLifecycle,
+            ]
+        ),
+
         // MARK: - Command line
         .executableTarget(
             name: "shoal",
-            dependencies: ["ShoalCore", "ShoalCrypto", "ShoalMultiformats", argumentParser]
+            dependencies: [
+                "ShoalHost", "ShoalTransport", "ShoalSecurity", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
+                argumentParser, logging,
+            ]
         ),
 
         // MARK: - Tests
         .testTarget(name: "ShoalCryptoTests", dependencies: ["ShoalCrypto"]),
-        .testTarget(name: "ShoalMultiformatsTests", dependencies: ["ShoalMultiformats"]),
         .testTarget(name: "ShoalWireTests", dependencies: ["ShoalWire", "ShoalCore"]),
+        .testTarget(
+            name: "ShoalHostTests",
+            dependencies: ["ShoalHost", "ShoalTransport", "ShoalCore", "ShoalCrypto", "ShoalMultiformats"]
+        ),
     ]
 )
 

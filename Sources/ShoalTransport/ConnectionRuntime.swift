@@ -1,10 +1,11 @@
-import Logging
-import NIOCore
+package import Logging
+package import NIOCore
 import NIOPosix
 public import ShoalCore
 import ShoalMultiformats
-import ShoalSecurity
-import ShoalWire
+package import ShoalSecurity
+package import ShoalWire
+import Synchronization
 
 /// The clock connections run on: durations since the process's first connection.
 enum ConnectionClock {
@@ -13,12 +14,26 @@ enum ConnectionClock {
 }
 
 /// How one connection is run, from the raw socket to the end of the yamux session.
-struct ConnectionRuntime: Sendable {
+package struct ConnectionRuntime: Sendable {
     var identity: PrivateKey
     var psk: PreSharedKey?
     var yamux: YamuxConfiguration
     var handshakeTimeout: Duration
     var logger: Logger
+
+    package init(
+        identity: PrivateKey,
+        psk: PreSharedKey?,
+        yamux: YamuxConfiguration,
+        handshakeTimeout: Duration,
+        logger: Logger
+    ) {
+        self.identity = identity
+        self.psk = psk
+        self.yamux = yamux
+        self.handshakeTimeout = handshakeTimeout
+        self.logger = logger
+    }
 
     /// Upgrades `channel` and runs it until the connection ends.
     ///
@@ -28,13 +43,13 @@ struct ConnectionRuntime: Sendable {
     ///   - serve: runs for the life of the connection with the stream IDs the peer opens; it should return once the
     ///     sequence ends.
     /// - Throws: the upgrade's error (handshake failed, timed out, peer refused).
-    func run(
+    package func run(
         channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>,
         direction: Direction,
         expectedPeer: PeerID?,
         connectionID: UInt64,
         established: @Sendable (MuxedConnection) async throws -> Void,
-        serve: @Sendable (MuxedConnection, AsyncStream<YamuxStreamID>) async -> Void
+        serve: @escaping @Sendable (MuxedConnection, AsyncStream<YamuxStreamID>) async -> Void
     ) async throws {
         let nioChannel = channel.channel
         let localAddress = Multiaddr(nioChannel.localAddress)
@@ -108,7 +123,7 @@ struct ConnectionRuntime: Sendable {
                 // Keepalive and deadlines.
                 group.addTask {
                     while !connection.isClosed {
-                        try? await Task.sleep(for: .milliseconds(250))
+                        try? await Task.sleep(for: .milliseconds(25))
                         connection.tick(now: ConnectionClock.now)
                     }
                 }
@@ -145,11 +160,10 @@ struct NIOChunkIO: ChunkIO {
 }
 
 /// A flag set once from any thread.
-final class ManagedFlag: @unchecked Sendable {
-    private let lock = NIOLock()
-    private var value = false
-    func set() { lock.withLock { value = true } }
-    var isSet: Bool { lock.withLock { value } }
+final class ManagedFlag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }
 
 extension Duration {

@@ -33,7 +33,14 @@ public final class MuxedConnection: Sendable {
         var keepaliveDeadline: Duration?
         var openWaiters: [Int: CheckedContinuation<Void, any Error>] = [:]
         var nextWaiterID = 0
+        /// Streams that ended cleanly (FIN both ways, everything read), remembered so a late read sees end of
+        /// stream rather than an error. Bounded: the oldest are forgotten first.
+        var finished: Set<YamuxStreamID> = []
+        var finishedOrder: [YamuxStreamID] = []
     }
+
+    /// How many cleanly ended stream IDs are remembered.
+    private static let finishedMemory = 4096
 
     private let state: Mutex<State>
     private let output: AsyncStream<[UInt8]>.Continuation
@@ -118,7 +125,7 @@ public final class MuxedConnection: Sendable {
 
     /// Opens a new outbound stream (no protocol negotiated yet), waiting while the ACK backlog is full.
     /// - Throws: ``ShoalError`` `.closed` when the connection is closed or going away.
-    func openStream() async throws -> YamuxStreamID {
+    package func openStream() async throws -> YamuxStreamID {
         while true {
             let result: Result<YamuxStreamID, ShoalError>? = state.withLock { s in
                 if let failure = s.failure { return .failure(failure) }
@@ -127,8 +134,10 @@ public final class MuxedConnection: Sendable {
                     s.streams[id] = StreamBuffer()
                     perform(actions, &s)
                     return .success(id)
-                } catch {
+                } catch let error as ShoalError {
                     return error.code == .limitExceeded ? nil : .failure(error)
+                } catch {
+                    return .failure(ShoalError(.internalError, "cannot open a stream", cause: error))
                 }
             }
             if let result { return try result.get() }
@@ -161,12 +170,12 @@ public final class MuxedConnection: Sendable {
     }
 
     /// Acknowledges an inbound stream.
-    func accept(_ id: YamuxStreamID) {
+    package func accept(_ id: YamuxStreamID) {
         state.withLock { s in perform(s.session.acceptStream(id), &s) }
     }
 
     /// Reads up to `maximum` bytes; nil at end of stream.
-    func read(_ id: YamuxStreamID, upTo maximum: Int) async throws -> [UInt8]? {
+    package func read(_ id: YamuxStreamID, upTo maximum: Int) async throws -> [UInt8]? {
         while true {
             enum Step {
                 case data([UInt8])
@@ -174,7 +183,10 @@ public final class MuxedConnection: Sendable {
                 case wait
             }
             let step: Step = try state.withLock { s in
-                guard var buffer = s.streams[id] else { throw ShoalError(.closed, "stream \(id) is closed") }
+                guard var buffer = s.streams[id] else {
+                    if s.finished.contains(id) { return .end }
+                    throw ShoalError(.closed, "stream \(id) is closed")
+                }
                 if buffer.bufferedBytes > 0 {
                     let bytes = buffer.take(upTo: maximum)
                     s.streams[id] = buffer
@@ -204,7 +216,9 @@ public final class MuxedConnection: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let immediate: (any Error)?? = state.withLock { s in
                     if Task.isCancelled { return .some(CancellationError()) }
-                    guard let buffer = s.streams[id] else { return .some(ShoalError(.closed, "stream \(id) is closed")) }
+                    guard let buffer = s.streams[id] else {
+                        return s.finished.contains(id) ? .some(nil) : .some(ShoalError(.closed, "stream \(id) is closed"))
+                    }
                     if buffer.bufferedBytes > 0 || buffer.remoteClosed || buffer.failure != nil { return .some(nil) }
                     s.streams[id]?.reader = continuation
                     return .none
@@ -224,12 +238,12 @@ public final class MuxedConnection: Sendable {
     }
 
     /// Puts bytes back at the front of a stream's buffer (bytes read past a protocol negotiation).
-    func unread(_ id: YamuxStreamID, _ bytes: [UInt8]) {
+    package func unread(_ id: YamuxStreamID, _ bytes: [UInt8]) {
         state.withLock { s in s.streams[id]?.unread(bytes) }
     }
 
     /// Writes all of `bytes`, waiting for window as needed.
-    func write(_ id: YamuxStreamID, _ bytes: [UInt8]) async throws {
+    package func write(_ id: YamuxStreamID, _ bytes: [UInt8]) async throws {
         var offset = 0
         repeat {
             let done: Bool = try state.withLock { s in
@@ -272,7 +286,7 @@ public final class MuxedConnection: Sendable {
     }
 
     /// Half-closes a stream: no more writes; reads continue until the peer closes.
-    func closeWrite(_ id: YamuxStreamID) {
+    package func closeWrite(_ id: YamuxStreamID) {
         state.withLock { s in
             guard s.streams[id] != nil, s.failure == nil else { return }
             s.streams[id]?.localClosed = true
@@ -282,7 +296,7 @@ public final class MuxedConnection: Sendable {
     }
 
     /// Resets a stream in both directions.
-    func reset(_ id: YamuxStreamID, code: UInt32 = 0) {
+    package func reset(_ id: YamuxStreamID, code: UInt32 = 0) {
         state.withLock { s in
             if s.failure == nil { perform(s.session.resetStream(id, code: code), &s) }
             if var buffer = s.streams.removeValue(forKey: id) {
@@ -356,10 +370,17 @@ public final class MuxedConnection: Sendable {
     }
 
     private func forgetIfDone(_ id: YamuxStreamID, _ s: inout State) {
-        guard let buffer = s.streams[id], buffer.localClosed, buffer.remoteClosed, buffer.bufferedBytes == 0 else {
+        guard let buffer = s.streams[id], buffer.localClosed, buffer.remoteClosed, buffer.bufferedBytes == 0,
+            buffer.failure == nil
+        else {
             return
         }
         s.streams[id] = nil
+        s.finished.insert(id)
+        s.finishedOrder.append(id)
+        if s.finishedOrder.count > Self.finishedMemory {
+            s.finished.remove(s.finishedOrder.removeFirst())
+        }
     }
 
     private func fail(_ error: ShoalError, _ s: inout State) {

@@ -19,7 +19,7 @@ public struct ShoalStream: Sendable {
     /// The largest length prefix ``readMessage(maximumLength:)`` accepts by default (4 MiB).
     public static let defaultMaximumMessageLength = 4 * 1024 * 1024
 
-    init(connection: MuxedConnection, streamID: YamuxStreamID, protocolID: String, direction: Direction) {
+    package init(connection: MuxedConnection, streamID: YamuxStreamID, protocolID: String, direction: Direction) {
         self.connection = connection
         self.streamID = streamID
         self.protocolID = protocolID

@@ -1,4 +1,4 @@
-import NIOCore
+package import NIOCore
 public import ShoalCore
 public import ShoalMultiformats
 
@@ -66,7 +66,7 @@ public struct TCPEndpoint: Hashable, Sendable, CustomStringConvertible {
 
 extension Multiaddr {
     /// The `/ip4|ip6/…/tcp/PORT` multiaddr of a socket address; nil for Unix sockets.
-    init?(_ socketAddress: SocketAddress?) {
+    package init?(_ socketAddress: SocketAddress?) {
         guard let socketAddress, let ip = socketAddress.ipAddress, let port = socketAddress.port else { return nil }
         let family = socketAddress.protocol == .inet6 ? "ip6" : "ip4"
         try? self.init("/\(family)/\(ip)/tcp/\(port)")

@@ -1,4 +1,4 @@
-import NIOCore
+package import NIOCore
 public import NIOPosix
 public import ShoalCore
 public import ShoalMultiformats
@@ -15,11 +15,11 @@ public struct TCPTransport: Sendable {
     }
 
     /// A bound listening socket.
-    typealias Listener = NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+    package typealias Listener = NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
 
     /// Binds a listening socket to a `/ip4|ip6/…/tcp/N` multiaddr (port 0 picks a free port).
     /// - Returns: the listener and the multiaddr it is really bound to.
-    func listen(_ address: Multiaddr, backlog: Int32 = 256) async throws -> (Listener, Multiaddr) {
+    package func listen(_ address: Multiaddr, backlog: Int32 = 256) async throws -> (Listener, Multiaddr) {
         let endpoint = try TCPEndpoint(address)
         guard !endpoint.isName else {
             throw ShoalError(.invalidArgument, "listen addresses must be IP literals, got \(address)")
@@ -46,7 +46,7 @@ public struct TCPTransport: Sendable {
     }
 
     /// Opens a TCP connection to a `/ip4|ip6|dns|dns4|dns6/…/tcp/N[/p2p/ID]` multiaddr.
-    func dial(_ address: Multiaddr, timeout: Duration) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+    package func dial(_ address: Multiaddr, timeout: Duration) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
         let endpoint = try TCPEndpoint(address)
         do {
             return try await ClientBootstrap(group: group)

@@ -17,6 +17,10 @@ struct ShoalCommand: AsyncParsableCommand {
         subcommands: [
             IDCommand.self,
             MultiaddrCommand.self,
+            NodeCommand.self,
+            PingCommand.self,
+            IdentifyCommand.self,
+            PerfCommand.self,
             VersionCommand.self,
             DemoCommand.self,
         ]
@@ -33,16 +37,16 @@ struct ShoalCommand: AsyncParsableCommand {
             }
         } catch let error as CLIError {
             printError(error.message)
-            exit(error.status)
+            Glibc.exit(error.status)
         } catch let error as ShoalError {
             printError(error.message)
-            exit(2)
+            Glibc.exit(2)
         } catch {
             if exitCode(for: error) == .success {
                 self.exit(withError: error)
             }
             printError(message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)")
-            exit(2)
+            Glibc.exit(2)
         }
     }
 
@@ -61,7 +65,8 @@ struct CLIError: Error {
 /// Writes to standard error.
 struct StandardError: TextOutputStream {
     mutating func write(_ string: String) {
-        fputs(string, stderr)
+        let bytes = Array(string.utf8)
+        bytes.withUnsafeBytes { _ = Glibc.write(2, $0.baseAddress, $0.count) }
     }
 }
 

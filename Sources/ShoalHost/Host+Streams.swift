@@ -1,0 +1,148 @@
+import Logging
+public import ShoalCore
+public import ShoalTransport
+import ShoalWire
+import Synchronization
+
+extension P2PHost {
+    /// Opens a stream to `peer` and negotiates the first of `protocols` the peer accepts.
+    ///
+    /// Uses the open connection to the peer, or dials it at the addresses the peer store knows.
+    /// - Throws: ``ShoalError`` `.negotiationFailed` when the peer accepts none of `protocols`, `.timeout` when the
+    ///   negotiation takes longer than ``HostConfiguration/negotiationTimeout``, connection errors otherwise.
+    public func newStream(to peer: PeerID, protocols: [String]) async throws -> ShoalStream {
+        let connection = try await connection(to: peer)
+        return try await openStream(on: connection, protocols: protocols)
+    }
+
+    func openStream(on connection: MuxedConnection, protocols: [String]) async throws -> ShoalStream {
+        let id = try await connection.openStream()
+        do {
+            let (protocolID, leftover) = try await withDeadline(configuration.negotiationTimeout) {
+                try await Self.negotiateOutbound(on: connection, id, protocols: protocols)
+            }
+            connection.unread(id, leftover)
+            return ShoalStream(connection: connection, streamID: id, protocolID: protocolID, direction: .outbound)
+        } catch {
+            connection.reset(id)
+            throw error
+        }
+    }
+
+    // MARK: - Inbound streams
+
+    func serveStreams(_ connection: MuxedConnection, _ streamIDs: AsyncStream<YamuxStreamID>) async {
+        let active = LockedCounter()
+        let limit = configuration.limits.maximumInboundStreamsPerConnection
+        await withDiscardingTaskGroup { group in
+            for await id in streamIDs {
+                let admitted = active.increment(ifBelow: limit)
+                guard admitted else {
+                    logger.debug("inbound stream limit reached", metadata: ["peer.id": "\(connection.remotePeer)"])
+                    connection.reset(id)
+                    continue
+                }
+                group.addTask {
+                    await self.handleInboundStream(connection, id)
+                    active.decrement()
+                }
+            }
+        }
+    }
+
+    private func handleInboundStream(_ connection: MuxedConnection, _ id: YamuxStreamID) async {
+        let negotiated: (String, [UInt8])
+        do {
+            negotiated = try await withDeadline(configuration.negotiationTimeout) { [registry] in
+                try await Self.negotiateInbound(on: connection, id, registry: registry)
+            }
+        } catch {
+            logger.debug("inbound stream negotiation failed", metadata: ["peer.id": "\(connection.remotePeer)", "error": "\(error)"])
+            connection.reset(id)
+            return
+        }
+        let (protocolID, leftover) = negotiated
+        connection.unread(id, leftover)
+        guard let entry = registry.entry(for: protocolID) else {
+            connection.reset(id)
+            return
+        }
+        guard registry.acquire(entry, from: connection.remotePeer) else {
+            logger.debug("protocol stream limit reached", metadata: ["stream.protocol": "\(protocolID)"])
+            connection.reset(id)
+            return
+        }
+        defer { registry.release(entry, from: connection.remotePeer) }
+        let stream = ShoalStream(connection: connection, streamID: id, protocolID: protocolID, direction: .inbound)
+        do {
+            try await entry.handler(stream)
+            stream.closeWrite()
+        } catch {
+            logger.debug("stream handler failed", metadata: ["stream.protocol": "\(protocolID)", "error": "\(error)"])
+            stream.reset()
+        }
+    }
+
+    // MARK: - multistream-select on a stream
+
+    static func negotiateOutbound(
+        on connection: MuxedConnection,
+        _ id: YamuxStreamID,
+        protocols: [String]
+    ) async throws -> (String, [UInt8]) {
+        var dialer = try MultistreamDialer(proposals: protocols)
+        try await connection.write(id, dialer.start())
+        while true {
+            guard let input = try await connection.read(id, upTo: 4096) else {
+                throw ShoalError(.negotiationFailed, "stream closed during protocol negotiation")
+            }
+            for action in try dialer.receive(input) {
+                switch action {
+                case .write(let bytes): try await connection.write(id, bytes)
+                case .agreed(let protocolID, let rest): return (protocolID, rest)
+                }
+            }
+        }
+    }
+
+    static func negotiateInbound(
+        on connection: MuxedConnection,
+        _ id: YamuxStreamID,
+        registry: ProtocolRegistry
+    ) async throws -> (String, [UInt8]) {
+        var listener = try MultistreamListener(
+            supported: Set(registry.protocolIDs),
+            matcher: MultistreamProtocolMatcher { registry.accepts($0) }
+        )
+        connection.accept(id)
+        try await connection.write(id, listener.start())
+        while true {
+            guard let input = try await connection.read(id, upTo: 4096) else {
+                throw ShoalError(.negotiationFailed, "stream closed during protocol negotiation")
+            }
+            for action in try listener.receive(input) {
+                switch action {
+                case .write(let bytes): try await connection.write(id, bytes)
+                case .agreed(let protocolID, let rest): return (protocolID, rest)
+                }
+            }
+        }
+    }
+}
+
+/// A counter shared between tasks.
+final class LockedCounter: Sendable {
+    private let value = Mutex(0)
+
+    /// Adds one unless the count is already `limit`; returns whether it did.
+    func increment(ifBelow limit: Int) -> Bool {
+        value.withLock { count in
+            guard count < limit else { return false }
+            count += 1
+            return true
+        }
+    }
+
+    /// Subtracts one.
+    func decrement() { value.withLock { $0 -= 1 } }
+}

@@ -1,0 +1,185 @@
+import Synchronization
+import Logging
+import Foundation
+public import ShoalCore
+public import ShoalMultiformats
+import ShoalTransport
+import SwiftProtobuf
+
+/// What identify tells about a peer.
+public struct IdentifyInfo: Sendable, Hashable {
+    /// The peer.
+    public var peer: PeerID
+    /// Its identity key, when sent.
+    public var publicKey: PublicKey?
+    /// `agentVersion`, e.g. `go-libp2p/0.40.0`.
+    public var agentVersion: String
+    /// `protocolVersion`, e.g. `ipfs/0.1.0`.
+    public var protocolVersion: String
+    /// The protocols it serves.
+    public var protocols: [String]
+    /// The addresses it listens on.
+    public var listenAddresses: [Multiaddr]
+    /// Our address as the peer sees it.
+    public var observedAddress: Multiaddr?
+    /// Its signed peer record, when sent and valid.
+    public var signedPeerRecord: SignedPeerRecord?
+}
+
+/// The identify protocol (`/ipfs/id/1.0.0`) and identify push (`/ipfs/id/push/1.0.0`).
+enum Identify {
+    static let protocolID = "/ipfs/id/1.0.0"
+    static let pushProtocolID = "/ipfs/id/push/1.0.0"
+    /// Each message may be this long (go reads 8 KiB per message).
+    static let maximumMessageLength = 8192
+    /// Messages read per exchange (go sends up to two).
+    static let maximumMessages = 10
+}
+
+extension P2PHost {
+    /// The identify message this host sends to `connection`'s peer.
+    func identifyMessage(observed: Multiaddr?) -> [UInt8] {
+        var message = Shoal_Identify_Identify()
+        message.protocolVersion = configuration.protocolVersion
+        message.agentVersion = configuration.agentVersion
+        message.publicKey = Data(configuration.identity.publicKey.protobufBytes)
+        let addresses = listenAddresses
+        message.listenAddrs = addresses.map { Data($0.bytes) }
+        if let observed { message.observedAddr = Data(observed.bytes) }
+        message.protocols = registry.announcedProtocolIDs
+        let sequence = UInt64((ContinuousClock.now - startedAt).nanosecondsSince1970Estimate)
+        message.signedPeerRecord = Data(
+            SignedPeerRecord(key: configuration.identity, addresses: addresses, sequence: sequence).envelopeBytes
+        )
+        return (try? message.serializedBytes()) ?? []
+    }
+
+    func registerIdentify() {
+        registry.register(Identify.protocolID, options: ProtocolOptions(maximumInboundStreamsPerPeer: 8)) { stream in
+            try await stream.writeMessage(self.identifyMessage(observed: stream.connection.remoteAddress))
+        }
+        registry.register(Identify.pushProtocolID, options: ProtocolOptions(maximumInboundStreamsPerPeer: 4)) {
+            stream in
+            let info = try await self.readIdentify(from: stream, peer: stream.remotePeer)
+            self.apply(info, push: true)
+        }
+    }
+
+    /// Runs identify on a new connection and records what the peer says.
+    func identify(_ connection: MuxedConnection) async {
+        do {
+            let info = try await withDeadline(.seconds(15)) {
+                let stream = try await self.openStream(on: connection, protocols: [Identify.protocolID])
+                defer { stream.closeWrite() }
+                return try await self.readIdentify(from: stream, peer: connection.remotePeer)
+            }
+            apply(info, push: false)
+        } catch {
+            logger.debug("identify failed", metadata: ["peer.id": "\(connection.remotePeer)", "error": "\(error)"])
+        }
+    }
+
+    /// Asks `peer` who it is (over the open connection, or after connecting).
+    /// - Returns: what the peer said.
+    public func identify(_ peer: PeerID) async throws -> IdentifyInfo {
+        let stream = try await newStream(to: peer, protocols: [Identify.protocolID])
+        defer { stream.closeWrite() }
+        let info = try await readIdentify(from: stream, peer: peer)
+        apply(info, push: false)
+        return info
+    }
+
+    /// Reads identify messages until the peer closes, and merges them (repeated fields add up).
+    func readIdentify(from stream: ShoalStream, peer: PeerID) async throws -> IdentifyInfo {
+        var merged = Shoal_Identify_Identify()
+        var count = 0
+        while let bytes = try await stream.readMessage(maximumLength: Identify.maximumMessageLength) {
+            count += 1
+            guard count <= Identify.maximumMessages else {
+                throw ShoalError(.limitExceeded, "identify sent more than \(Identify.maximumMessages) messages")
+            }
+            do { try merged.merge(serializedBytes: bytes) } catch {
+                throw ShoalError(.malformedInput, "identify message does not decode", cause: error)
+            }
+        }
+        var info = IdentifyInfo(
+            peer: peer,
+            publicKey: nil,
+            agentVersion: merged.agentVersion,
+            protocolVersion: merged.protocolVersion,
+            protocols: Array(merged.protocols.prefix(PeerStore.maximumProtocols)),
+            listenAddresses: merged.listenAddrs.prefix(PeerStore.maximumAddresses).compactMap {
+                try? Multiaddr(bytes: Array($0))
+            },
+            observedAddress: merged.hasObservedAddr ? try? Multiaddr(bytes: Array(merged.observedAddr)) : nil,
+            signedPeerRecord: nil
+        )
+        if merged.hasPublicKey {
+            let key = try PublicKey(protobufBytes: Array(merged.publicKey))
+            guard peer.matches(key) else {
+                throw ShoalError(.invalidPeerID, "identify from \(peer) carries another peer's key")
+            }
+            info.publicKey = key
+        }
+        if merged.hasSignedPeerRecord, let record = try? SignedPeerRecord(envelopeBytes: Array(merged.signedPeerRecord)),
+            record.peer == peer
+        {
+            info.signedPeerRecord = record
+        }
+        return info
+    }
+
+    func apply(_ info: IdentifyInfo, push: Bool) {
+        if let key = info.publicKey { peerStore.setPublicKey(key, for: info.peer) }
+        if !info.protocols.isEmpty || !push { peerStore.setProtocols(info.protocols, for: info.peer) }
+        peerStore.setVersions(
+            agent: info.agentVersion.isEmpty ? nil : info.agentVersion,
+            protocolVersion: info.protocolVersion.isEmpty ? nil : info.protocolVersion,
+            for: info.peer
+        )
+        if let record = info.signedPeerRecord {
+            peerStore.applySignedRecord(record)
+        } else if !info.listenAddresses.isEmpty {
+            peerStore.addAddresses(info.listenAddresses, for: info.peer)
+        }
+        emit(
+            .identified(
+                peer: info.peer,
+                agentVersion: info.agentVersion,
+                protocols: info.protocols,
+                listenAddresses: info.listenAddresses
+            )
+        )
+    }
+
+    /// Sends our current identify message to every connected peer (after the protocols changed).
+    func pushIdentifyToAll() {
+        let connections = state.withLock { s in s.connections.values.compactMap { $0.first } }
+        for connection in connections {
+            spawn { [self] in
+                do {
+                    try await withDeadline(.seconds(10)) {
+                        let stream = try await self.openStream(on: connection, protocols: [Identify.pushProtocolID])
+                        try await stream.writeMessage(self.identifyMessage(observed: connection.remoteAddress))
+                        stream.closeWrite()
+                    }
+                } catch {
+                    self.logger.debug("identify push failed", metadata: ["peer.id": "\(connection.remotePeer)"])
+                }
+            }
+        }
+    }
+}
+
+extension Duration {
+    /// A sequence number for signed records that grows across restarts: wall-clock nanoseconds since 1970 when
+    /// the host started, plus this duration.
+    fileprivate var nanosecondsSince1970Estimate: Int64 {
+        let (seconds, attoseconds) = components
+        return HostClock.startNanosecondsSince1970 &+ seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000
+    }
+}
+
+private enum HostClock {
+    static let startNanosecondsSince1970: Int64 = Int64(Date().timeIntervalSince1970 * 1_000_000_000)
+}

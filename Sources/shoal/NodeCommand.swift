@@ -1,0 +1,144 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ShoalCore
+import ShoalHost
+import ShoalMultiformats
+import ShoalSecurity
+import ShoalTransport
+
+/// Options shared by every command that runs a host.
+struct HostOptions: ParsableArguments {
+    @Option(name: .long, help: "Identity key file (created with `shoal id new --out`). Default: a new key.")
+    var key: String?
+
+    @Option(name: .long, help: "Private network key file (/key/swarm/psk/1.0.0/ format).")
+    var psk: String?
+
+    @Flag(name: .long, help: "Log debug messages to stderr.")
+    var verbose = false
+
+    func configuration(listen: [String]) throws -> HostConfiguration {
+        let identity = try key.map { try KeyFile.read(from: $0) } ?? PrivateKey()
+        var configuration = HostConfiguration(
+            identity: identity,
+            listenAddresses: try listen.map { try Self.multiaddr($0) }
+        )
+        if let psk {
+            guard let data = FileManager.default.contents(atPath: psk) else {
+                throw CLIError(message: "cannot read the private network key file \(psk)")
+            }
+            configuration.privateNetworkKey = try PreSharedKey(keyFile: Array(data))
+        }
+        if verbose {
+            var logger = Logger(label: "shoal") { label in StreamLogHandler.standardError(label: label) }
+            logger.logLevel = .debug
+            configuration.logger = logger
+        }
+        return configuration
+    }
+
+    static func multiaddr(_ text: String) throws -> Multiaddr {
+        do { return try Multiaddr(text) } catch let error as MultiformatsError {
+            throw CLIError(message: "invalid multiaddr: \(error.message)")
+        }
+    }
+}
+
+/// `shoal node`: runs a node until SIGINT or SIGTERM.
+struct NodeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "node",
+        abstract: "Run a node: listen, serve identify, ping and perf, print its addresses, until SIGINT/SIGTERM."
+    )
+
+    @Option(name: .long, help: "Listen multiaddr (repeatable). Default: /ip4/127.0.0.1/tcp/0.")
+    var listen: [String] = []
+
+    @Option(name: .long, help: "Peer to connect to at start (multiaddr with /p2p/, repeatable).")
+    var bootstrap: [String] = []
+
+    @Flag(name: .long, help: "Print every event as one JSON object per line.")
+    var events = false
+
+    @OptionGroup var host: HostOptions
+
+    func run() async throws {
+        let configuration = try host.configuration(listen: listen.isEmpty ? ["/ip4/127.0.0.1/tcp/0"] : listen)
+        let bootstrapAddresses = try bootstrap.map { try HostOptions.multiaddr($0) }
+        let node = P2PHost(configuration)
+        let printEvents = events
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await node.run() }
+            group.addTask {
+                try await SignalWaiter.waitForTermination()
+                node.shutdown()
+            }
+            let subscription = node.events()
+            for address in try await node.waitUntilListening() {
+                print("\(address)/p2p/\(node.peerID)")
+            }
+            flushStandardOutput()
+            if printEvents {
+                group.addTask {
+                    for await event in subscription {
+                        try? JSONOutput.print(EventJSON(event))
+                        flushStandardOutput()
+                    }
+                }
+            }
+            for address in bootstrapAddresses {
+                group.addTask {
+                    do { try await node.connect(address) } catch {
+                        ShoalCommand.printError("cannot connect to bootstrap peer \(address): \(error)")
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// One event as JSON.
+struct EventJSON: Encodable {
+    var event: String
+    var peer: String?
+    var address: String?
+    var direction: String?
+    var reason: String?
+    var agent: String?
+    var protocols: [String]?
+    var addresses: [String]?
+    var via: String?
+
+    init(_ event: HostEvent) {
+        switch event {
+        case .listening(let address):
+            self.event = "listening"
+            self.address = address.description
+        case .connected(let peer, let address, let direction):
+            self.event = "connected"
+            self.peer = peer.base58
+            self.address = address?.description
+            self.direction = direction.rawValue
+        case .disconnected(let peer, let reason):
+            self.event = "disconnected"
+            self.peer = peer.base58
+            self.reason = reason
+        case .identified(let peer, let agent, let protocols, let addresses):
+            self.event = "identified"
+            self.peer = peer.base58
+            self.agent = agent
+            self.protocols = protocols
+            self.addresses = addresses.map(\.description)
+        case .connectionFailed(let address, let reason):
+            self.event = "connection_failed"
+            self.address = address?.description
+            self.reason = reason
+        case .discovered(let peer, let addresses, let via):
+            self.event = "discovered"
+            self.peer = peer.base58
+            self.addresses = addresses.map(\.description)
+            self.via = via
+        }
+    }
+}
