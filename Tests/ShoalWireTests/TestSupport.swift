@@ -1,4 +1,5 @@
 import ShoalCore
+
 @testable import ShoalWire
 
 // MARK: - Deterministic RNG

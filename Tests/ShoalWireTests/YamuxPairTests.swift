@@ -42,7 +42,11 @@ private func exchange(
     var idle = 0
     for _ in 0..<200_000 where idle < 2 {
         idle = pair.step() == 0 ? idle + 1 : 0
-        maximumBuffered = max(maximumBuffered, pair.client.session.bufferedByteCount, pair.server.session.bufferedByteCount)
+        maximumBuffered = max(
+            maximumBuffered,
+            pair.client.session.bufferedByteCount,
+            pair.server.session.bufferedByteCount
+        )
     }
     #expect(idle == 2, "the exchange settled")
     for (id, opener) in opened {
@@ -77,7 +81,8 @@ struct YamuxPairTests {
             chunking: .random(100_000),
             readPerStep: 48 * 1024
         )
-        let total = pair.client.received.values.reduce(0) { $0 + $1.count }
+        let total =
+            pair.client.received.values.reduce(0) { $0 + $1.count }
             + pair.server.received.values.reduce(0) { $0 + $1.count }
         #expect(total > 10_000_000)
         // The slow reader was the bottleneck: the receive windows filled up.

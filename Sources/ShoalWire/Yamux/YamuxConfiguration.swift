@@ -44,7 +44,10 @@ public struct YamuxConfiguration: Sendable, Hashable {
     ) {
         self.receiveWindow = min(max(receiveWindow, Self.initialStreamWindow), Self.maximumStreamWindow)
         self.maximumFramePayload = min(max(maximumFramePayload, 1), Self.maximumStreamWindow)
-        self.maximumInboundFramePayload = min(max(maximumInboundFramePayload, 1), Int(YamuxFrameHeader.maximumDataLength))
+        self.maximumInboundFramePayload = min(
+            max(maximumInboundFramePayload, 1),
+            Int(YamuxFrameHeader.maximumDataLength)
+        )
         self.maximumQueuedBytesPerStream = max(maximumQueuedBytesPerStream, 0)
         self.maximumStreams = max(maximumStreams, 1)
         self.maximumUnacknowledgedInboundStreams = max(maximumUnacknowledgedInboundStreams, 1)
