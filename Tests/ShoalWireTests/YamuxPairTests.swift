@@ -12,6 +12,7 @@ private func payload(for id: YamuxStreamID, direction: UInt64, size: ClosedRange
 
 /// Runs `clientStreams` + `serverStreams` streams in both directions and checks every byte, the closes and the
 /// flow-control bounds.
+@discardableResult
 private func exchange(
     clientStreams: Int,
     serverStreams: Int,
