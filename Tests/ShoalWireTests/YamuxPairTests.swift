@@ -127,6 +127,28 @@ struct YamuxPairTests {
         #expect(pair.server.windowViolations == 0)
     }
 
+    @Test("yamux frames pipelined behind the multistream echo reach the session through the leftover")
+    func multistreamThenYamux() throws {
+        var dialer = try MultistreamDialer(proposals: ["/yamux/1.0.0"], lazy: true)
+        var client = YamuxSession(role: .client)
+        let (id, open) = try client.openStream()
+        let (_, data) = try client.send(Array("hello".utf8), on: id)
+        let wire = dialer.start() + open.written + data.written
+
+        var listener = try MultistreamListener(supported: ["/yamux/1.0.0"])
+        _ = listener.start()
+        // The header arrives byte by byte, the proposal and the yamux frames in one read.
+        var leftover: [UInt8]?
+        for byte in wire.prefix(20) {
+            #expect(try listener.receive([byte]) == [])
+        }
+        for case .agreed(_, let rest) in try listener.receive(Array(wire.dropFirst(20))) { leftover = rest }
+        #expect(leftover == open.written + data.written)
+        var server = YamuxSession(role: .server)
+        let actions = server.receive(try #require(leftover))
+        #expect(actions == [.streamOpened(id), .data(id, Array("hello".utf8))])
+    }
+
     @Test("keepalive pings are answered by the peer")
     func keepalive() {
         var client = YamuxSession(role: .client)

@@ -348,6 +348,26 @@ struct YamuxSessionControlTests {
         #expect(server.streamCount == 0)
     }
 
+    @Test("a Data|SYN larger than the initial window fails the session")
+    func synDataOverflow() {
+        var server = YamuxSession(role: .server)
+        let payload = [UInt8](repeating: 1, count: window + 1)
+        let actions = server.receive(frame(.data, .syn, 1, UInt32(payload.count), payload: payload))
+        #expect(actions.failure?.code == .protocolViolation)
+        #expect(actions.delivered.isEmpty)
+    }
+
+    @Test("data after the peer's FIN is ignored")
+    func dataAfterFin() {
+        var server = serverWithStream()
+        let id = YamuxStreamID(1)
+        #expect(server.receive(frame(.windowUpdate, .fin, 1, 0)) == [.remoteClosed(id)])
+        #expect(
+            server.receive(frame(.data, [], 1, 3, payload: [1, 2, 3]) + frame(.data, [], 1, 1, payload: [4])) == []
+        )
+        #expect(!server.hasFailed)
+    }
+
     @Test("an unknown version, an unknown type, an oversize frame or a stream frame on ID 0 fail the session")
     func malformedFrames() {
         let inputs: [[UInt8]] = [
