@@ -36,12 +36,12 @@ struct ByteQueue: Sendable {
         }
     }
 
-    /// Removes and returns up to `n` bytes from the front.
-    mutating func read(upTo n: Int) -> ArraySlice<UInt8> {
+    /// Removes and returns up to `n` bytes from the front (copied, so that compaction never copies the storage).
+    mutating func read(upTo n: Int) -> [UInt8] {
         let taken = min(n, count)
-        let slice = storage[readIndex..<(readIndex + taken)]
+        let bytes = Array(storage[readIndex..<(readIndex + taken)])
         consume(taken)
-        return slice
+        return bytes
     }
 
     /// Drops everything and releases the storage.

@@ -273,7 +273,9 @@ struct MultistreamNegotiationTests {
     func badArguments() {
         #expect(throws: ShoalError(.invalidArgument, "")) { try MultistreamDialer(proposals: []) }
         #expect(throws: ShoalError(.invalidArgument, "")) { try MultistreamDialer(proposals: ["noise"]) }
-        #expect(throws: ShoalError(.invalidArgument, "")) { try MultistreamDialer(proposals: ["/a", "/b"], lazy: true) }
+        #expect(throws: ShoalError(.invalidArgument, "")) {
+            try MultistreamDialer(proposals: ["/a", "/b"], lazy: true)
+        }
         #expect(throws: ShoalError(.invalidArgument, "")) { try MultistreamListener(supported: ["yamux"]) }
         #expect(throws: ShoalError(.invalidArgument, "")) {
             try MultistreamDialer(proposals: ["/" + String(repeating: "a", count: 1100)])

@@ -37,10 +37,18 @@ struct YamuxSessionStreamTests {
         let configuration = YamuxConfiguration(receiveWindow: 1024 * kib)
         var client = YamuxSession(role: .client, configuration: configuration)
         let (_, actions) = try client.openStream()
-        #expect(actions.writtenHeaders == [YamuxFrameHeader(type: .windowUpdate, flags: .syn, streamID: YamuxStreamID(1), length: 768 * 1024)])
+        #expect(
+            actions.writtenHeaders == [
+                YamuxFrameHeader(type: .windowUpdate, flags: .syn, streamID: YamuxStreamID(1), length: 768 * 1024)
+            ]
+        )
         var server = serverWithStream(accept: false, configuration: configuration)
         let ack = server.acceptStream(YamuxStreamID(1))
-        #expect(ack.writtenHeaders == [YamuxFrameHeader(type: .windowUpdate, flags: .ack, streamID: YamuxStreamID(1), length: 768 * 1024)])
+        #expect(
+            ack.writtenHeaders == [
+                YamuxFrameHeader(type: .windowUpdate, flags: .ack, streamID: YamuxStreamID(1), length: 768 * 1024)
+            ]
+        )
         #expect(server.status(of: YamuxStreamID(1))?.receiveCredit == 1024 * kib)
     }
 
@@ -57,13 +65,21 @@ struct YamuxSessionStreamTests {
     func flagsOnDataFrames() throws {
         var server = YamuxSession(role: .server)
         let actions = server.receive(frame(.data, .syn, 1, 3, payload: [1, 2, 3]) + frame(.data, .fin, 1, 0))
-        #expect(actions == [.streamOpened(YamuxStreamID(1)), .data(YamuxStreamID(1), [1, 2, 3]), .remoteClosed(YamuxStreamID(1))])
+        #expect(
+            actions == [
+                .streamOpened(YamuxStreamID(1)), .data(YamuxStreamID(1), [1, 2, 3]), .remoteClosed(YamuxStreamID(1)),
+            ]
+        )
         #expect(server.receive(frame(.data, .rst, 1, 0)) == [.reset(YamuxStreamID(1), code: 0)])
         #expect(!server.isOpen(YamuxStreamID(1)))
 
         var client = YamuxSession(role: .client)
         let (id, _) = try client.openStream()
-        #expect(client.receive(frame(.data, .ack, id.rawValue, 2, payload: [9, 9])) == [.streamAcknowledged(id), .data(id, [9, 9])])
+        #expect(
+            client.receive(frame(.data, .ack, id.rawValue, 2, payload: [9, 9])) == [
+                .streamAcknowledged(id), .data(id, [9, 9]),
+            ]
+        )
         #expect(client.receive(frame(.windowUpdate, .fin, id.rawValue, 0)) == [.remoteClosed(id)])
     }
 
@@ -78,7 +94,11 @@ struct YamuxSessionStreamTests {
         #expect(server.consumed(100 * kib, on: id) == [])
         _ = server.receive(frame(.data, [], 1, UInt32(payload.count), payload: payload))
         let update = server.consumed(100 * kib, on: id)
-        #expect(update.writtenHeaders == [YamuxFrameHeader(type: .windowUpdate, flags: [], streamID: id, length: 200 * 1024)])
+        #expect(
+            update.writtenHeaders == [
+                YamuxFrameHeader(type: .windowUpdate, flags: [], streamID: id, length: 200 * 1024)
+            ]
+        )
         #expect(server.status(of: id)?.receiveCredit == window)
         #expect(server.status(of: id)?.unconsumedBytes == 0)
     }
@@ -96,7 +116,10 @@ struct YamuxSessionStreamTests {
 
     @Test("sending respects the peer's window, queues the rest and reports when room returns")
     func sendWindow() throws {
-        var client = YamuxSession(role: .client, configuration: YamuxConfiguration(maximumQueuedBytesPerStream: 64 * kib))
+        var client = YamuxSession(
+            role: .client,
+            configuration: YamuxConfiguration(maximumQueuedBytesPerStream: 64 * kib)
+        )
         let (id, _) = try client.openStream()
         let data = SeededRNG(seed: 1).bytesOf(500 * kib)
         let (accepted, actions) = try client.send(data, on: id)
@@ -131,7 +154,10 @@ struct YamuxSessionStreamTests {
 
     @Test("half-close both ways ends the stream; FIN waits for queued data")
     func halfClose() throws {
-        var client = YamuxSession(role: .client, configuration: YamuxConfiguration(maximumQueuedBytesPerStream: 1024 * kib))
+        var client = YamuxSession(
+            role: .client,
+            configuration: YamuxConfiguration(maximumQueuedBytesPerStream: 1024 * kib)
+        )
         let (id, _) = try client.openStream()
         _ = try client.send([UInt8](repeating: 1, count: 300 * kib), on: id)
         let close = client.closeStream(id)
@@ -198,12 +224,19 @@ struct YamuxSessionStreamTests {
 
     @Test("inbound SYNs beyond the unacknowledged backlog are reset")
     func inboundBacklog() {
-        var server = YamuxSession(role: .server, configuration: YamuxConfiguration(maximumUnacknowledgedInboundStreams: 4))
+        var server = YamuxSession(
+            role: .server,
+            configuration: YamuxConfiguration(maximumUnacknowledgedInboundStreams: 4)
+        )
         var input: [UInt8] = []
         for i in 0..<5 { input += frame(.windowUpdate, .syn, UInt32(2 * i + 1), 0) }
         let actions = server.receive(input)
         #expect(actions.filter { if case .streamOpened = $0 { true } else { false } }.count == 4)
-        #expect(actions.writtenHeaders == [YamuxFrameHeader(type: .windowUpdate, flags: .rst, streamID: YamuxStreamID(9), length: 0)])
+        #expect(
+            actions.writtenHeaders == [
+                YamuxFrameHeader(type: .windowUpdate, flags: .rst, streamID: YamuxStreamID(9), length: 0)
+            ]
+        )
         _ = server.acceptStream(YamuxStreamID(1))
         #expect(server.receive(frame(.windowUpdate, .syn, 11, 0)) == [.streamOpened(YamuxStreamID(11))])
     }
@@ -315,6 +348,26 @@ struct YamuxSessionControlTests {
         #expect(server.streamCount == 0)
     }
 
+    @Test("a Data|SYN larger than the initial window fails the session")
+    func synDataOverflow() {
+        var server = YamuxSession(role: .server)
+        let payload = [UInt8](repeating: 1, count: window + 1)
+        let actions = server.receive(frame(.data, .syn, 1, UInt32(payload.count), payload: payload))
+        #expect(actions.failure?.code == .protocolViolation)
+        #expect(actions.delivered.isEmpty)
+    }
+
+    @Test("data after the peer's FIN is ignored")
+    func dataAfterFin() {
+        var server = serverWithStream()
+        let id = YamuxStreamID(1)
+        #expect(server.receive(frame(.windowUpdate, .fin, 1, 0)) == [.remoteClosed(id)])
+        #expect(
+            server.receive(frame(.data, [], 1, 3, payload: [1, 2, 3]) + frame(.data, [], 1, 1, payload: [4])) == []
+        )
+        #expect(!server.hasFailed)
+    }
+
     @Test("an unknown version, an unknown type, an oversize frame or a stream frame on ID 0 fail the session")
     func malformedFrames() {
         let inputs: [[UInt8]] = [
@@ -338,7 +391,8 @@ struct YamuxSessionControlTests {
         var server = YamuxSession(role: .server)
         let input =
             frame(.data, .syn, 1, 5, payload: [1, 2, 3, 4, 5]) + hex("00 02 0001 00000000 00000009")
-            + frame(.windowUpdate, [], 1, 10) + frame(.data, .fin, 1, 2, payload: [6, 7]) + frame(.windowUpdate, .syn, 3, 0)
+            + frame(.windowUpdate, [], 1, 10) + frame(.data, .fin, 1, 2, payload: [6, 7])
+            + frame(.windowUpdate, .syn, 3, 0)
             + frame(.windowUpdate, .rst, 3, 5) + hex("00 03 0000 00000000 00000002")
         var actions: [YamuxAction] = []
         for byte in input {

@@ -6,9 +6,9 @@ public struct MultistreamConfiguration: Sendable, Hashable {
     public static let defaultMaximumProposals = 32
 
     /// The largest message accepted, in bytes (payload plus newline). Default 1024 (go-multistream).
-    public var maximumMessageLength: Int
+    public let maximumMessageLength: Int
     /// The largest number of proposals (including `ls`) a listener answers before failing. Default 32.
-    public var maximumProposals: Int
+    public let maximumProposals: Int
 
     /// Creates a configuration.
     /// - Parameters:

@@ -61,6 +61,9 @@ public struct MultistreamDialer: Sendable {
     /// The protocol currently proposed.
     public var currentProposal: String { proposals[min(current, proposals.count - 1)] }
 
+    /// The bytes held while waiting for the rest of a message (bounded by the maximum message length).
+    var bufferedByteCount: Int { buffer.count }
+
     /// Whether the negotiation has finished (agreed or failed).
     public var isFinished: Bool {
         switch state {

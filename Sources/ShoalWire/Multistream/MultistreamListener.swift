@@ -71,6 +71,9 @@ public struct MultistreamListener: Sendable {
         self.configuration = configuration
     }
 
+    /// The bytes held while waiting for the rest of a message (bounded by the maximum message length).
+    var bufferedByteCount: Int { buffer.count }
+
     /// Whether the negotiation has finished (agreed or failed).
     public var isFinished: Bool {
         switch state {

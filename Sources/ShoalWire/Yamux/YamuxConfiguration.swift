@@ -10,27 +10,27 @@ public struct YamuxConfiguration: Sendable, Hashable {
     /// The receive window granted to the peer on each stream; the part above 256 KiB is announced on the SYN or ACK
     /// frame. Default 256 KiB, clamped to 256 KiB...16 MiB. The session never grants more than this per stream, so
     /// the bytes delivered but not yet reported consumed stay under it.
-    public var receiveWindow: Int
+    public let receiveWindow: Int
     /// The largest Data payload written per frame. Default 64 KiB.
-    public var maximumFramePayload: Int
+    public let maximumFramePayload: Int
     /// The largest Data payload accepted per inbound frame; larger frames are a protocol violation. Default 16 MiB.
-    public var maximumInboundFramePayload: Int
+    public let maximumInboundFramePayload: Int
     /// The bytes of outbound data queued per stream while the peer's window is exhausted. Default 256 KiB.
-    public var maximumQueuedBytesPerStream: Int
+    public let maximumQueuedBytesPerStream: Int
     /// The largest number of open streams (both directions). Inbound SYNs beyond it are reset; opening more fails.
     /// Default 1000.
-    public var maximumStreams: Int
+    public let maximumStreams: Int
     /// Inbound streams not yet acknowledged by the application; SYNs beyond it are reset. Default 256.
-    public var maximumUnacknowledgedInboundStreams: Int
+    public let maximumUnacknowledgedInboundStreams: Int
     /// Outbound streams not yet acknowledged by the peer (the ACK backlog); opening more fails with
     /// `.limitExceeded`. Default 256.
-    public var maximumUnacknowledgedOutboundStreams: Int
+    public let maximumUnacknowledgedOutboundStreams: Int
     /// The keepalive ping interval, or nil for no keepalive. Default 30 s.
-    public var keepaliveInterval: Duration?
+    public let keepaliveInterval: Duration?
     /// How long to wait for a keepalive ACK before failing the session. Default 10 s.
-    public var keepaliveTimeout: Duration
+    public let keepaliveTimeout: Duration
 
-    /// Creates a configuration; out-of-range values are clamped.
+    /// Creates a configuration; out-of-range values are clamped (the fields are read-only so that they stay in range).
     public init(
         receiveWindow: Int = YamuxConfiguration.initialStreamWindow,
         maximumFramePayload: Int = 64 * 1024,
@@ -44,7 +44,10 @@ public struct YamuxConfiguration: Sendable, Hashable {
     ) {
         self.receiveWindow = min(max(receiveWindow, Self.initialStreamWindow), Self.maximumStreamWindow)
         self.maximumFramePayload = min(max(maximumFramePayload, 1), Self.maximumStreamWindow)
-        self.maximumInboundFramePayload = min(max(maximumInboundFramePayload, 1), Int(YamuxFrameHeader.maximumDataLength))
+        self.maximumInboundFramePayload = min(
+            max(maximumInboundFramePayload, 1),
+            Int(YamuxFrameHeader.maximumDataLength)
+        )
         self.maximumQueuedBytesPerStream = max(maximumQueuedBytesPerStream, 0)
         self.maximumStreams = max(maximumStreams, 1)
         self.maximumUnacknowledgedInboundStreams = max(maximumUnacknowledgedInboundStreams, 1)

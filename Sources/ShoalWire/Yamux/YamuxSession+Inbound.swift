@@ -132,7 +132,10 @@ extension YamuxSession {
         if header.type == .windowUpdate {
             stream.sendWindow += Int(header.length)
             guard stream.sendWindow <= Int(UInt32.max) else {
-                fail(ShoalError(.protocolViolation, "yamux send window of \(stream.id) overflows 2^32"), sendGoAway: true)
+                fail(
+                    ShoalError(.protocolViolation, "yamux send window of \(stream.id) overflows 2^32"),
+                    sendGoAway: true
+                )
                 return
             }
             // Drop the dictionary's copy first so that the queue is uniquely referenced (no copy-on-write).

@@ -178,6 +178,7 @@ extension YamuxSession {
 
     /// Writes Data frames for `bytes` (which must fit the send window), in chunks of at most the frame payload.
     private mutating func emitData(_ stream: inout YamuxStream, _ bytes: ArraySlice<UInt8>) {
+        reserveOutput(forPayload: bytes.count)
         var rest = bytes
         while !rest.isEmpty {
             let chunk = rest.prefix(configuration.maximumFramePayload)
@@ -186,7 +187,6 @@ extension YamuxSession {
                 acknowledge(&stream)
                 flags.insert(.ack)
             }
-            output.reserveCapacity(output.count + YamuxFrameHeader.size + chunk.count)
             writeFrame(.data, flags, stream.id.rawValue, UInt32(chunk.count))
             output.append(contentsOf: chunk)
             stream.sendWindow -= chunk.count
@@ -217,6 +217,7 @@ extension YamuxSession {
     /// Sends queued data within the send window; then FIN if it was waiting; reports room in the queue.
     /// The stream must not be in the dictionary while this runs, so that its queue is uniquely referenced.
     mutating func flushQueue(_ stream: inout YamuxStream) {
+        reserveOutput(forPayload: min(stream.sendWindow, stream.queue.count))
         while stream.sendWindow > 0 && !stream.queue.isEmpty {
             let n = min(stream.sendWindow, configuration.maximumFramePayload, stream.queue.count)
             do {

@@ -132,6 +132,16 @@ public struct YamuxSession: Sendable {
         return actions
     }
 
+    /// Makes room in the output for `payload` bytes of Data frames (and their headers), growing geometrically so
+    /// that large batches are copied once.
+    mutating func reserveOutput(forPayload payload: Int) {
+        let frames = (payload + configuration.maximumFramePayload - 1) / configuration.maximumFramePayload
+        let needed = output.count + payload + frames * YamuxFrameHeader.size
+        if output.capacity < needed {
+            output.reserveCapacity(Swift.max(needed, output.capacity * 2))
+        }
+    }
+
     /// Appends a header-only frame to the output.
     mutating func writeFrame(_ type: YamuxFrameType, _ flags: YamuxFlags, _ id: UInt32, _ length: UInt32) {
         YamuxFrameHeader(type: type, flags: flags, streamID: YamuxStreamID(id), length: length).encode(into: &output)
