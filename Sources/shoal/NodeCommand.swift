@@ -61,12 +61,16 @@ struct NodeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print every event as one JSON object per line.")
     var events = false
 
+    @Flag(name: .long, help: "Also serve the /echo/1.0.0 diagnostic protocol.")
+    var echo = false
+
     @OptionGroup var host: HostOptions
 
     func run() async throws {
         let configuration = try host.configuration(listen: listen.isEmpty ? ["/ip4/127.0.0.1/tcp/0"] : listen)
         let bootstrapAddresses = try bootstrap.map { try HostOptions.multiaddr($0) }
         let node = P2PHost(configuration)
+        if echo { EchoProtocol.register(on: node) }
         let printEvents = events
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await node.run() }

@@ -21,6 +21,7 @@ struct ShoalCommand: AsyncParsableCommand {
             PingCommand.self,
             IdentifyCommand.self,
             PerfCommand.self,
+            EchoCommand.self,
             VersionCommand.self,
             DemoCommand.self,
         ]
