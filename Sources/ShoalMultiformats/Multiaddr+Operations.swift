@@ -10,7 +10,7 @@ extension Multiaddr {
     }
 
     /// Appends one component after this address.
-    /// - Throws: the errors of ``encapsulate(_:)-(Multiaddr)``.
+    /// - Throws: the errors of ``encapsulate(_:)``.
     public func encapsulate(_ component: Component) throws(MultiformatsError) -> Multiaddr {
         try Multiaddr(components: components + [component])
     }
