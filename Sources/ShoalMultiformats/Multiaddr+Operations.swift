@@ -110,3 +110,19 @@ extension Multiaddr {
         (UInt16(component.value[0]) << 8) | UInt16(component.value[1])
     }
 }
+
+// MARK: - Codable
+
+extension Multiaddr: Codable {
+    /// Decodes a multiaddr from its text form (a single string value).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        try self.init(try container.decode(String.self))
+    }
+
+    /// Encodes the text form as a single string value.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import ShoalMultiformats
 import Testing
 
@@ -126,5 +127,26 @@ struct MultiaddrOperationsTests {
         let address = try Multiaddr("/memory/1234567890123")
         #expect(address.bytes == hex("8906 0000011f71fb04cb"))
         #expect(address.description == "/memory/1234567890123")
+    }
+}
+
+@Suite("Multiaddr Codable")
+struct MultiaddrCodableTests {
+    struct Config: Codable, Equatable {
+        var listen: [Multiaddr]
+    }
+
+    @Test("encodes as its text and decodes from text")
+    func codable() throws {
+        let config = Config(listen: [try Multiaddr("/ip4/127.0.0.1/tcp/4001"), try Multiaddr("/ip6/::1/udp/1/quic-v1")])
+        let json = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        #expect(json == #"{"listen":["\/ip4\/127.0.0.1\/tcp\/4001","\/ip6\/::1\/udp\/1\/quic-v1"]}"#)
+        #expect(try JSONDecoder().decode(Config.self, from: Data(json.utf8)) == config)
+        let alias = #"{"listen":["/ipfs/QmcgpsyWgH8Y8ajJz1Cu72KnS5uo2Aa2LpzU7kinSupNKC"]}"#
+        let decoded = try JSONDecoder().decode(Config.self, from: Data(alias.utf8))
+        #expect(decoded.listen.first?.description == "/p2p/QmcgpsyWgH8Y8ajJz1Cu72KnS5uo2Aa2LpzU7kinSupNKC")
+        #expect(throws: MultiformatsError.self) {
+            try JSONDecoder().decode(Config.self, from: Data(#"{"listen":["/ip4/1.2.3"]}"#.utf8))
+        }
     }
 }
