@@ -180,7 +180,7 @@ enum BitGroupCodec {
             }
         }
         let remainder = characters.count % blockCharacters
-        guard validRemainders(bits: bits).contains(remainder) else {
+        guard isValidRemainder(remainder, bits: bits) else {
             throw MultiformatsError(.invalidLength, "invalid \(alphabet.name) length \(characters.count)")
         }
         var out: [UInt8] = []
@@ -203,12 +203,12 @@ enum BitGroupCodec {
         return out
     }
 
-    /// The lengths modulo the block size that an unpadded encoding can have.
-    private static func validRemainders(bits: Int) -> Set<Int> {
+    /// Whether an unpadded encoding can have this length modulo the block size.
+    private static func isValidRemainder(_ remainder: Int, bits: Int) -> Bool {
         switch bits {
-        case 4: return [0]
-        case 5: return [0, 2, 4, 5, 7]
-        default: return [0, 2, 3]
+        case 4: return remainder == 0
+        case 5: return remainder != 1 && remainder != 3 && remainder != 6
+        default: return remainder != 1
         }
     }
 

@@ -10,7 +10,7 @@ extension Multiaddr {
     }
 
     /// Appends one component after this address.
-    /// - Throws: the errors of ``encapsulate(_:)-(Multiaddr)``.
+    /// - Throws: the errors of ``encapsulate(_:)``.
     public func encapsulate(_ component: Component) throws(MultiformatsError) -> Multiaddr {
         try Multiaddr(components: components + [component])
     }
@@ -108,5 +108,21 @@ extension Multiaddr {
 
     private static func port(_ component: Component) -> UInt16 {
         (UInt16(component.value[0]) << 8) | UInt16(component.value[1])
+    }
+}
+
+// MARK: - Codable
+
+extension Multiaddr: Codable {
+    /// Decodes a multiaddr from its text form (a single string value).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        try self.init(try container.decode(String.self))
+    }
+
+    /// Encodes the text form as a single string value.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
     }
 }

@@ -53,8 +53,26 @@ public enum Multibase {
 
         /// The base with this prefix character, or nil when it is not one this module supports.
         public init?(prefix: Character) {
-            guard let base = Base.allCases.first(where: { $0.prefix == prefix }) else { return nil }
-            self = base
+            guard let ascii = prefix.asciiValue else { return nil }
+            self.init(prefixByte: ascii)
+        }
+
+        /// The base with this ASCII prefix byte, or nil.
+        init?(prefixByte: UInt8) {
+            switch prefixByte {
+            case UInt8(ascii: "f"): self = .base16
+            case UInt8(ascii: "F"): self = .base16Upper
+            case UInt8(ascii: "b"): self = .base32
+            case UInt8(ascii: "B"): self = .base32Upper
+            case UInt8(ascii: "k"): self = .base36
+            case UInt8(ascii: "K"): self = .base36Upper
+            case UInt8(ascii: "z"): self = .base58btc
+            case UInt8(ascii: "m"): self = .base64
+            case UInt8(ascii: "M"): self = .base64Pad
+            case UInt8(ascii: "u"): self = .base64url
+            case UInt8(ascii: "U"): self = .base64urlPad
+            default: return nil
+            }
         }
 
         /// The multibase table name (e.g. `base32`, `base58btc`).
@@ -128,7 +146,7 @@ public enum Multibase {
                 "multibase text of \(utf8.count) characters is above the maximum of \(maximumEncodedLength)"
             )
         }
-        guard first < 0x80, let base = Base(prefix: Character(Unicode.Scalar(first))) else {
+        guard let base = Base(prefixByte: first) else {
             throw MultiformatsError(.unknownCode, "unknown multibase prefix \(describeByte(first))")
         }
         let body = utf8[1...]
