@@ -17,6 +17,7 @@ let package = Package(
     products: [
         .library(name: "ShoalCrypto", targets: ["ShoalCrypto"]),
         .library(name: "ShoalCore", targets: ["ShoalCore"]),
+        .library(name: "ShoalSecurity", targets: ["ShoalSecurity"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -36,8 +37,15 @@ let package = Package(
         // MARK: - Encodings and identity
         .target(name: "ShoalCore", dependencies: ["ShoalCrypto", protobuf]),
 
+        // MARK: - Security layers (Noise, private networks)
+        .target(
+            name: "ShoalSecurity",
+            dependencies: ["ShoalCore", "ShoalCrypto", .product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+
         // MARK: - Tests
         .testTarget(name: "ShoalCryptoTests", dependencies: ["ShoalCrypto"]),
+        .testTarget(name: "ShoalSecurityTests", dependencies: ["ShoalSecurity", "ShoalCore", "ShoalCrypto"]),
     ]
 )
 

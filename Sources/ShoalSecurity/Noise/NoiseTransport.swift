@@ -1,0 +1,261 @@
+import ShoalCore
+public import ShoalCrypto
+
+/// The transport phase of a libp2p Noise connection: frames of `u16 big-endian length || ChaChaPoly ciphertext`.
+///
+/// Outbound plaintext is cut into chunks of at most ``maximumPlaintextLength`` bytes, one frame each. Inbound bytes
+/// can be fed in chunks of any size: complete frames are decrypted, a partial frame is kept for the next call.
+/// Each direction has its own nonce counter from 0. Any decryption failure, a frame shorter than the tag or the
+/// nonce space running out is fatal: the value then refuses all further use with ``ShoalError/Code/closed``, and the
+/// shell must close the connection. The Noise layer has no close message; EOF of the byte stream is the end.
+public struct NoiseTransport: Sendable {
+    /// The largest ciphertext in one frame (the u16 length field).
+    public static let maximumFrameLength = 65535
+    /// The smallest ciphertext in one frame (an empty plaintext and its tag).
+    public static let minimumFrameLength = 16
+    /// The largest plaintext in one frame.
+    public static let maximumPlaintextLength = maximumFrameLength - tagLength
+    /// The most inbound bytes ``feed(_:)`` keeps before they are taken with ``nextPlaintext()``.
+    public static let maximumBufferedByteCount = 4 << 20
+    static let tagLength = 16
+    static let lengthPrefix = 2
+
+    private var sender: NoiseCipherState
+    private var receiver: NoiseCipherState
+    /// Inbound bytes not yet decrypted: `inbound[inboundStart...]`.
+    private var inbound: [UInt8] = []
+    private var inboundStart = 0
+    private var brokenReason: String?
+
+    // MARK: - Initialisation
+
+    /// A transport from the two cipher states of a finished handshake (see ``NoiseXXHandshakeState/split()``).
+    /// - Parameters:
+    ///   - sender: the keyed cipher state for outbound frames.
+    ///   - receiver: the keyed cipher state for inbound frames.
+    public init(sender: NoiseCipherState, receiver: NoiseCipherState) {
+        precondition(sender.hasKey && receiver.hasKey, "a Noise transport needs keyed cipher states")
+        self.sender = sender
+        self.receiver = receiver
+    }
+
+    /// The number of received bytes held that do not yet make a complete frame (or that ``feed(_:)`` buffered).
+    public var bufferedByteCount: Int { inbound.count - inboundStart }
+
+    /// The number of frames sent so far (the next outbound nonce).
+    public var sentFrameCount: UInt64 { sender.nonce }
+
+    /// The number of frames received so far (the next inbound nonce).
+    public var receivedFrameCount: UInt64 { receiver.nonce }
+
+    // MARK: - Outbound
+
+    /// The number of bytes ``encrypt(_:appendingTo:)`` produces for `plaintextLength` bytes.
+    public static func sealedLength(plaintextLength: Int) -> Int {
+        let frames = (plaintextLength + maximumPlaintextLength - 1) / maximumPlaintextLength
+        return plaintextLength + frames * (lengthPrefix + tagLength)
+    }
+
+    /// Encrypts `plaintext` into frames appended to `output`. An empty plaintext appends nothing.
+    /// - Parameters:
+    ///   - plaintext: the bytes to send; any length (cut into chunks of ``maximumPlaintextLength``).
+    ///   - output: the buffer the frames are appended to.
+    /// - Throws: ``ShoalError`` with code `limitExceeded` when the nonce space is used up, `closed` after a fatal
+    ///   error.
+    public mutating func encrypt(_ plaintext: some ContiguousByteSource, appendingTo output: inout [UInt8]) throws {
+        try checkUsable()
+        try plaintext.withUnsafeBytes { p in
+            guard p.count > 0 else { return }
+            let start = output.count
+            let total = Self.sealedLength(plaintextLength: p.count)
+            output.append(contentsOf: repeatElement(0, count: total))
+            do {
+                try output.withUnsafeMutableBytes { out in
+                    var readOffset = 0
+                    var writeOffset = start
+                    while readOffset < p.count {
+                        let chunk = Swift.min(Self.maximumPlaintextLength, p.count - readOffset)
+                        let sealedCount = chunk + Self.tagLength
+                        out[writeOffset] = UInt8(truncatingIfNeeded: sealedCount >> 8)
+                        out[writeOffset + 1] = UInt8(truncatingIfNeeded: sealedCount)
+                        let body = UnsafeMutableRawBufferPointer(
+                            rebasing: out[(writeOffset + 2)..<(writeOffset + 2 + sealedCount)]
+                        )
+                        try sender.seal(
+                            UnsafeRawBufferPointer(rebasing: p[readOffset..<(readOffset + chunk)]),
+                            into: body
+                        )
+                        readOffset += chunk
+                        writeOffset += Self.lengthPrefix + sealedCount
+                    }
+                }
+            } catch {
+                output.removeSubrange(start...)
+                brokenReason = "outbound nonce space exhausted"
+                throw error
+            }
+        }
+    }
+
+    /// Encrypts `plaintext` into a new buffer of frames.
+    /// - Throws: see ``encrypt(_:appendingTo:)``.
+    public mutating func encrypt(_ plaintext: some ContiguousByteSource) throws -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(plaintext.withUnsafeBytes { Self.sealedLength(plaintextLength: $0.count) })
+        try encrypt(plaintext, appendingTo: &out)
+        return out
+    }
+
+    // MARK: - Inbound, all at once
+
+    /// Takes received bytes and appends the plaintext of every frame they complete to `output`. A trailing partial
+    /// frame is kept for the next call. Pass empty `input` to drain bytes buffered earlier (for example the bytes
+    /// that followed the last handshake message).
+    /// - Parameters:
+    ///   - input: bytes from the connection, any amount.
+    ///   - output: the buffer plaintext is appended to.
+    /// - Returns: the number of frames decrypted.
+    /// - Throws: ``ShoalError`` with code `malformedInput` (frame shorter than 16 bytes), `authenticationFailed`,
+    ///   `limitExceeded` or `closed`. After a throw the transport is unusable.
+    @discardableResult
+    public mutating func decrypt(_ input: some ContiguousByteSource, appendingTo output: inout [UInt8]) throws -> Int {
+        try checkUsable()
+        do {
+            return try input.withUnsafeBytes { raw in
+                if bufferedByteCount == 0 {
+                    // Fast path: decrypt straight from the caller's bytes, keep only a trailing partial frame.
+                    inbound.removeAll(keepingCapacity: true)
+                    inboundStart = 0
+                    let consumed = try decryptFrames(in: raw, appendingTo: &output)
+                    inbound.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[consumed.bytes...]))
+                    return consumed.frames
+                }
+                inbound.append(contentsOf: raw)
+                let snapshot = inbound  // shares storage; avoids overlapping access to self
+                let consumed = try snapshot.withUnsafeBytes { buffered in
+                    try decryptFrames(
+                        in: UnsafeRawBufferPointer(rebasing: buffered[inboundStart...]),
+                        appendingTo: &output
+                    )
+                }
+                inboundStart += consumed.bytes
+                compactInbound()
+                return consumed.frames
+            }
+        } catch {
+            brokenReason = "\(error)"
+            throw error
+        }
+    }
+
+    /// Decrypts every complete frame at the front of `bytes`.
+    private mutating func decryptFrames(
+        in bytes: UnsafeRawBufferPointer,
+        appendingTo output: inout [UInt8]
+    ) throws -> (frames: Int, bytes: Int) {
+        var offset = 0
+        var frames = 0
+        while let length = try Self.frameLength(in: bytes, at: offset),
+            bytes.count - offset - Self.lengthPrefix >= length
+        {
+            let body = UnsafeRawBufferPointer(
+                rebasing: bytes[(offset + Self.lengthPrefix)..<(offset + Self.lengthPrefix + length)]
+            )
+            let start = output.count
+            let plainCount = length - Self.tagLength
+            output.append(contentsOf: repeatElement(0, count: plainCount))
+            do {
+                try output.withUnsafeMutableBytes { out in
+                    _ = try receiver.open(body, into: UnsafeMutableRawBufferPointer(rebasing: out[start...]))
+                }
+            } catch {
+                output.removeSubrange(start...)
+                throw error
+            }
+            offset += Self.lengthPrefix + length
+            frames += 1
+        }
+        return (frames, offset)
+    }
+
+    // MARK: - Inbound, frame by frame
+
+    /// Buffers received bytes for ``nextPlaintext()``.
+    /// - Throws: ``ShoalError`` with code `limitExceeded` when more than ``maximumBufferedByteCount`` bytes would be
+    ///   held, `closed` after a fatal error.
+    public mutating func feed(_ bytes: some ContiguousByteSource) throws {
+        try checkUsable()
+        try bytes.withUnsafeBytes { raw in
+            guard bufferedByteCount + raw.count <= Self.maximumBufferedByteCount else {
+                brokenReason = "inbound buffer limit exceeded"
+                throw ShoalError(
+                    .limitExceeded,
+                    "Noise transport would buffer \(bufferedByteCount + raw.count) bytes, over \(Self.maximumBufferedByteCount)"
+                )
+            }
+            compactInbound()
+            inbound.append(contentsOf: raw)
+        }
+    }
+
+    /// The plaintext of the next complete buffered frame, or nil when more bytes are needed.
+    /// - Throws: see ``decrypt(_:appendingTo:)``.
+    public mutating func nextPlaintext() throws -> [UInt8]? {
+        try checkUsable()
+        do {
+            let length = try inbound.withUnsafeBytes { try Self.frameLength(in: $0, at: inboundStart) }
+            guard let length, bufferedByteCount - Self.lengthPrefix >= length else { return nil }
+            var out = [UInt8](repeating: 0, count: length - Self.tagLength)
+            let bodyStart = inboundStart + Self.lengthPrefix
+            let snapshot = inbound  // shares storage; avoids overlapping access to self
+            try snapshot.withUnsafeBytes { buffered in
+                try out.withUnsafeMutableBytes { o in
+                    _ = try receiver.open(
+                        UnsafeRawBufferPointer(rebasing: buffered[bodyStart..<(bodyStart + length)]),
+                        into: o
+                    )
+                }
+            }
+            inboundStart = bodyStart + length
+            if inboundStart == inbound.count {
+                inbound.removeAll(keepingCapacity: true)
+                inboundStart = 0
+            }
+            return out
+        } catch {
+            brokenReason = "\(error)"
+            throw error
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// The frame length at `offset`, nil if the two length bytes have not arrived.
+    private static func frameLength(in bytes: UnsafeRawBufferPointer, at offset: Int) throws -> Int? {
+        guard bytes.count - offset >= lengthPrefix else { return nil }
+        let length = Int(bytes[offset]) << 8 | Int(bytes[offset + 1])
+        guard length >= minimumFrameLength else {
+            throw ShoalError(
+                .malformedInput,
+                "Noise transport frame of \(length) bytes is shorter than the \(minimumFrameLength)-byte tag"
+            )
+        }
+        return length
+    }
+
+    private mutating func compactInbound() {
+        if inboundStart == inbound.count {
+            inbound.removeAll(keepingCapacity: true)
+            inboundStart = 0
+        } else if inboundStart > 0 && inboundStart >= inbound.count / 2 {
+            inbound.removeSubrange(0..<inboundStart)
+            inboundStart = 0
+        }
+    }
+
+    private func checkUsable() throws {
+        if let brokenReason {
+            throw ShoalError(.closed, "Noise transport is unusable after a fatal error: \(brokenReason)")
+        }
+    }
+}
