@@ -89,6 +89,27 @@ struct NoiseTransportTests {
         #expect(plain == [UInt8](repeating: 3, count: 65519))
     }
 
+    @Test("encrypting into a caller buffer writes the same frames and checks the buffer size")
+    func encryptIntoBuffer() throws {
+        var (a, b) = transportPair()
+        var copy = a
+        let data = [UInt8](repeating: 0x33, count: 70_000)
+        let expected = try copy.encrypt(data)
+        var buffer = [UInt8](repeating: 0, count: NoiseTransport.sealedLength(plaintextLength: data.count) + 5)
+        let written = try data.withUnsafeBytes { p in
+            try buffer.withUnsafeMutableBytes { try a.encrypt(p, into: $0) }
+        }
+        #expect(written == expected.count)
+        #expect(Array(buffer.prefix(written)) == expected)
+        var plain: [UInt8] = []
+        #expect(try b.decrypt(buffer.prefix(written), appendingTo: &plain) == 2)
+        #expect(plain == data)
+        var small = [UInt8](repeating: 0, count: 10)
+        expectShoalError(.invalidArgument) {
+            try data.withUnsafeBytes { p in try small.withUnsafeMutableBytes { try a.encrypt(p, into: $0) } }
+        }
+    }
+
     @Test("a frame length below 16 is a fatal malformed-input error")
     func undersizeFrame() throws {
         var (_, b) = transportPair()

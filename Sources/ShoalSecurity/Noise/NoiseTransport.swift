@@ -67,34 +67,61 @@ public struct NoiseTransport: Sendable {
         try plaintext.withUnsafeBytes { p in
             guard p.count > 0 else { return }
             let start = output.count
-            let total = Self.sealedLength(plaintextLength: p.count)
-            output.append(contentsOf: repeatElement(0, count: total))
+            output.append(contentsOf: repeatElement(0, count: Self.sealedLength(plaintextLength: p.count)))
             do {
-                try output.withUnsafeMutableBytes { out in
-                    var readOffset = 0
-                    var writeOffset = start
-                    while readOffset < p.count {
-                        let chunk = Swift.min(Self.maximumPlaintextLength, p.count - readOffset)
-                        let sealedCount = chunk + Self.tagLength
-                        out[writeOffset] = UInt8(truncatingIfNeeded: sealedCount >> 8)
-                        out[writeOffset + 1] = UInt8(truncatingIfNeeded: sealedCount)
-                        let body = UnsafeMutableRawBufferPointer(
-                            rebasing: out[(writeOffset + 2)..<(writeOffset + 2 + sealedCount)]
-                        )
-                        try sender.seal(
-                            UnsafeRawBufferPointer(rebasing: p[readOffset..<(readOffset + chunk)]),
-                            into: body
-                        )
-                        readOffset += chunk
-                        writeOffset += Self.lengthPrefix + sealedCount
-                    }
+                _ = try output.withUnsafeMutableBytes { out in
+                    try encrypt(p, into: UnsafeMutableRawBufferPointer(rebasing: out[start...]))
                 }
             } catch {
                 output.removeSubrange(start...)
-                brokenReason = "outbound nonce space exhausted"
                 throw error
             }
         }
+    }
+
+    /// Encrypts `plaintext` into frames written at the start of `output`, without allocating (for example into
+    /// the writable bytes of a NIO `ByteBuffer`). An empty plaintext writes nothing.
+    /// - Parameters:
+    ///   - plaintext: the bytes to send; any length.
+    ///   - output: at least ``sealedLength(plaintextLength:)`` bytes; must not overlap `plaintext`.
+    /// - Returns: the number of bytes written, ``sealedLength(plaintextLength:)``.
+    /// - Throws: ``ShoalError`` with code `invalidArgument` when `output` is too small, `limitExceeded` when the
+    ///   nonce space is used up (nothing meaningful is written then), `closed` after a fatal error.
+    @discardableResult
+    public mutating func encrypt(
+        _ plaintext: UnsafeRawBufferPointer,
+        into output: UnsafeMutableRawBufferPointer
+    ) throws -> Int {
+        try checkUsable()
+        let total = Self.sealedLength(plaintextLength: plaintext.count)
+        guard output.count >= total else {
+            throw ShoalError(.invalidArgument, "Noise output buffer of \(output.count) bytes is under \(total)")
+        }
+        var readOffset = 0
+        var writeOffset = 0
+        do {
+            while readOffset < plaintext.count {
+                let chunk = Swift.min(Self.maximumPlaintextLength, plaintext.count - readOffset)
+                let sealedCount = chunk + Self.tagLength
+                output[writeOffset] = UInt8(truncatingIfNeeded: sealedCount >> 8)
+                output[writeOffset + 1] = UInt8(truncatingIfNeeded: sealedCount)
+                let body = UnsafeMutableRawBufferPointer(
+                    rebasing: output[
+                        (writeOffset + Self.lengthPrefix)..<(writeOffset + Self.lengthPrefix + sealedCount)
+                    ]
+                )
+                try sender.seal(
+                    UnsafeRawBufferPointer(rebasing: plaintext[readOffset..<(readOffset + chunk)]),
+                    into: body
+                )
+                readOffset += chunk
+                writeOffset += Self.lengthPrefix + sealedCount
+            }
+        } catch {
+            brokenReason = "\(error)"
+            throw error
+        }
+        return total
     }
 
     /// Encrypts `plaintext` into a new buffer of frames.

@@ -102,6 +102,7 @@ public struct PreSharedKey: Sendable, CustomStringConvertible {
         return "\(Self.codecLine)\n\(Self.base16Line)\n\(String(decoding: hex, as: UTF8.self))\n"
     }
 
+    /// A description that never shows the key.
     public var description: String { "PreSharedKey(32 bytes)" }
 
     // MARK: - Helpers
