@@ -67,6 +67,22 @@ struct NoiseTransportTests {
         #expect(try b.nextPlaintext() == nil)
     }
 
+    @Test("bytes buffered by feed are drained by decrypt, including a partial frame completed by new input")
+    func mixedFeedAndDecrypt() throws {
+        var (a, b) = transportPair()
+        var stream: [UInt8] = []
+        for text in ["first", "second", "third frame"] { try a.encrypt(Array(text.utf8), appendingTo: &stream) }
+        // Two and a half frames through feed, the rest through decrypt.
+        let cut = 2 * (2 + 16) + 5 + 6 + 7
+        try b.feed(stream[..<cut])
+        #expect(try b.nextPlaintext() == Array("first".utf8))
+        var plain: [UInt8] = []
+        #expect(try b.decrypt(stream[cut...], appendingTo: &plain) == 2)
+        #expect(plain == Array("secondthird frame".utf8))
+        #expect(b.bufferedByteCount == 0)
+        #expect(b.receivedFrameCount == 3)
+    }
+
     @Test("an empty-plaintext frame (16 bytes) and a maximum frame (65535 bytes) are accepted")
     func frameBounds() throws {
         var (a, b) = transportPair()
