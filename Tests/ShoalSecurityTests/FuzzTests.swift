@@ -137,4 +137,40 @@ struct FuzzTests {
         }
         _ = intact
     }
+
+    @Test("the PSK key-file parser and the pnet decoder survive 20,000 random and mutated inputs")
+    func privateNetwork() throws {
+        let valid = Array(PreSharedKey.random().keyFileText.utf8)
+        var rng = SeededGenerator(seed: 0x5eed_0003)
+        var parsed = 0
+        for i in 0..<Self.iterations {
+            let input = i % 4 == 0 ? rng.bytes(Int.random(in: 0..<150, using: &rng)) : Self.mutate(valid, &rng)
+            do {
+                _ = try PreSharedKey(keyFile: input)
+                parsed += 1
+            } catch is ShoalError {
+                continue
+            } catch {
+                Issue.record("non-Shoal error \(error)")
+            }
+        }
+        #expect(parsed < Self.iterations)
+        // The pnet decoder accepts any bytes: whatever arrives after 24 bytes is decrypted, in any chunking.
+        let psk = PreSharedKey.random()
+        var sender = try PrivateNetworkConnection(psk: psk)
+        let wire = sender.start() + sender.encrypt(rng.bytes(500))
+        var whole = try PrivateNetworkConnection(psk: psk)
+        let expected = whole.decrypt(wire)
+        for _ in 0..<200 {
+            var receiver = try PrivateNetworkConnection(psk: psk)
+            var got: [UInt8] = []
+            var offset = 0
+            while offset < wire.count {
+                let end = Swift.min(wire.count, offset + Int.random(in: 0...40, using: &rng))
+                got += receiver.decrypt(wire[offset..<end])
+                offset = end
+            }
+            #expect(got == expected)
+        }
+    }
 }
