@@ -49,6 +49,23 @@ struct NoiseHandshakeTests {
         #expect(try responder.receive(s3.bytesToSend).result != nil)
     }
 
+    @Test("the payload is exactly 0a 24 <PublicKey> 12 40 <signature of the static key>, with no extensions")
+    func payloadLayout() throws {
+        var fake = NoiseXXHandshakeState(role: .initiator, localStatic: X25519.PrivateKey())
+        var responder = NoiseHandshake(role: .responder, configuration: .init(identity: bob))
+        let message2 = try responder.receive(framed(try fake.writeMessage(payload: [UInt8]()))).bytesToSend
+        let payload = try fake.readMessage(Array(message2.dropFirst(2)))
+        let staticKey = try #require(fake.remoteStatic)
+        let signed = Array("noise-libp2p-static-key:".utf8) + staticKey.rawRepresentation
+        #expect(signed.count == 56)
+        #expect(payload.count == 104)
+        #expect(Array(payload.prefix(4)) == [0x0a, 0x24, 0x08, 0x01])
+        #expect(Array(payload[2..<38]) == bob.publicKey.protobufBytes)
+        #expect(Array(payload[38..<40]) == [0x12, 0x40])
+        #expect(Array(payload[40...]) == bob.sign(signed))
+        #expect(try bob.publicKey.isValidSignature(Array(payload[40...]), for: signed))
+    }
+
     @Test("a transport frame pipelined in the same chunk as message 3 is kept")
     func pipelinedFirstFrame() throws {
         var initiator = NoiseHandshake(role: .initiator, configuration: .init(identity: alice))
