@@ -74,7 +74,10 @@ let package = Package(
 
         // MARK: - Tests
         .testTarget(name: "ShoalCryptoTests", dependencies: ["ShoalCrypto"]),
+        .testTarget(name: "ShoalMultiformatsTests", dependencies: ["ShoalMultiformats"]),
+        .testTarget(name: "ShoalCoreTests", dependencies: ["ShoalCore", "ShoalCrypto", "ShoalMultiformats"]),
         .testTarget(name: "ShoalWireTests", dependencies: ["ShoalWire", "ShoalCore"]),
+        .testTarget(name: "ShoalSecurityTests", dependencies: ["ShoalSecurity", "ShoalCore", "ShoalCrypto"]),
         .testTarget(
             name: "ShoalHostTests",
             dependencies: ["ShoalHost", "ShoalTransport", "ShoalCore", "ShoalCrypto", "ShoalMultiformats"]

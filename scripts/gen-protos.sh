@@ -28,4 +28,5 @@ gen() {
 gen keys.proto ShoalCore
 gen envelope.proto ShoalCore
 gen identify.proto ShoalHost
+gen noise.proto ShoalSecurity
 echo "generated Swift code for Protocols/*.proto" >&2

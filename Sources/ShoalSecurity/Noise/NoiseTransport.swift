@@ -149,25 +149,49 @@ public struct NoiseTransport: Sendable {
         try checkUsable()
         do {
             return try input.withUnsafeBytes { raw in
-                if bufferedByteCount == 0 {
-                    // Fast path: decrypt straight from the caller's bytes, keep only a trailing partial frame.
-                    inbound.removeAll(keepingCapacity: true)
+                var frames = 0
+                var offset = 0
+                if bufferedByteCount > 0 {
+                    // Work on the held bytes outside `self` (no copy, no overlapping access).
+                    var held: [UInt8] = []
+                    swap(&held, &inbound)
+                    defer { swap(&held, &inbound) }
+                    // 1. Frames already complete in the buffer (from feed(_:)).
+                    let consumed = try held.withUnsafeBytes { buffer in
+                        try decryptFrames(
+                            in: UnsafeRawBufferPointer(rebasing: buffer[inboundStart...]),
+                            appendingTo: &output
+                        )
+                    }
+                    held.removeSubrange(0..<(inboundStart + consumed.bytes))
                     inboundStart = 0
-                    let consumed = try decryptFrames(in: raw, appendingTo: &output)
-                    inbound.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[consumed.bytes...]))
-                    return consumed.frames
+                    frames += consumed.frames
+                    // 2. Complete the one partial frame from the new input, copying only what it needs.
+                    if !held.isEmpty {
+                        if held.count < Self.lengthPrefix {
+                            let take = Swift.min(Self.lengthPrefix - held.count, raw.count)
+                            held.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<take]))
+                            offset = take
+                        }
+                        if let length = try held.withUnsafeBytes({ try Self.frameLength(in: $0, at: 0) }) {
+                            let take = Swift.min(Self.lengthPrefix + length - held.count, raw.count - offset)
+                            held.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + take)]))
+                            offset += take
+                            if held.count == Self.lengthPrefix + length {
+                                frames += try held.withUnsafeBytes {
+                                    try decryptFrames(in: $0, appendingTo: &output).frames
+                                }
+                                held.removeAll(keepingCapacity: true)
+                            }
+                        }
+                    }
+                    if !held.isEmpty { return frames }  // all input went into the partial frame
                 }
-                inbound.append(contentsOf: raw)
-                let snapshot = inbound  // shares storage; avoids overlapping access to self
-                let consumed = try snapshot.withUnsafeBytes { buffered in
-                    try decryptFrames(
-                        in: UnsafeRawBufferPointer(rebasing: buffered[inboundStart...]),
-                        appendingTo: &output
-                    )
-                }
-                inboundStart += consumed.bytes
-                compactInbound()
-                return consumed.frames
+                // 3. Fast path: decrypt straight from the caller's bytes, keep only a trailing partial frame.
+                let rest = UnsafeRawBufferPointer(rebasing: raw[offset...])
+                let consumed = try decryptFrames(in: rest, appendingTo: &output)
+                inbound.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[consumed.bytes...]))
+                return frames + consumed.frames
             }
         } catch {
             brokenReason = "\(error)"
@@ -234,8 +258,11 @@ public struct NoiseTransport: Sendable {
             guard let length, bufferedByteCount - Self.lengthPrefix >= length else { return nil }
             var out = [UInt8](repeating: 0, count: length - Self.tagLength)
             let bodyStart = inboundStart + Self.lengthPrefix
-            let snapshot = inbound  // shares storage; avoids overlapping access to self
-            try snapshot.withUnsafeBytes { buffered in
+            // Work on the held bytes outside `self` (no copy, no overlapping access).
+            var held: [UInt8] = []
+            swap(&held, &inbound)
+            defer { swap(&held, &inbound) }
+            try held.withUnsafeBytes { buffered in
                 try out.withUnsafeMutableBytes { o in
                     _ = try receiver.open(
                         UnsafeRawBufferPointer(rebasing: buffered[bodyStart..<(bodyStart + length)]),
@@ -244,8 +271,8 @@ public struct NoiseTransport: Sendable {
                 }
             }
             inboundStart = bodyStart + length
-            if inboundStart == inbound.count {
-                inbound.removeAll(keepingCapacity: true)
+            if inboundStart == held.count {
+                held.removeAll(keepingCapacity: true)
                 inboundStart = 0
             }
             return out
