@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 BUILD_FLAGS ?=
 
-.PHONY: all deps build test unit-test lint format run protos clean
+.PHONY: all deps build test unit-test examples interop lint format run protos clean
 
 all: build
 
@@ -23,7 +23,14 @@ unit-test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
 
-test: deps lint unit-test
+examples: deps
+	$(SWIFT) build --product CustomProtocol $(BUILD_FLAGS)
+	$$($(SWIFT) build --show-bin-path $(BUILD_FLAGS))/CustomProtocol
+
+interop: deps
+	interop/run.sh
+
+test: deps lint unit-test examples interop
 
 run: deps
 	$(SWIFT) build --product shoal $(BUILD_FLAGS)

@@ -72,6 +72,13 @@ let package = Package(
             ]
         ),
 
+        // MARK: - Examples (built by `make test`)
+        .executableTarget(
+            name: "CustomProtocol",
+            dependencies: ["ShoalHost", "ShoalMultiformats"],
+            path: "Examples/CustomProtocol"
+        ),
+
         // MARK: - Tests
         .testTarget(name: "ShoalCryptoTests", dependencies: ["ShoalCrypto"]),
         .testTarget(name: "ShoalMultiformatsTests", dependencies: ["ShoalMultiformats"]),

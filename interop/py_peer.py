@@ -20,6 +20,7 @@ from libp2p.crypto.ed25519 import create_new_key_pair
 from libp2p.crypto.x25519 import create_new_key_pair as x25519_key_pair
 from libp2p.custom_types import TProtocol
 from libp2p.host.ping import PingService
+from libp2p.network.stream.exceptions import StreamEOF
 from libp2p.identity.identify.identify import ID as IDENTIFY_ID, parse_identify_response
 from libp2p.peer.peerinfo import info_from_p2p_addr
 from libp2p.perf.perf_service import PerfService
@@ -46,10 +47,18 @@ def emit(obj) -> None:
     print(json.dumps(obj, sort_keys=True), flush=True)
 
 
+async def read_chunk(stream) -> bytes:
+    """A chunk, or b"" at end of stream (py-libp2p raises StreamEOF there)."""
+    try:
+        return await stream.read(CHUNK)
+    except StreamEOF:
+        return b""
+
+
 async def echo_handler(stream) -> None:
     try:
         while True:
-            data = await stream.read(CHUNK)
+            data = await read_chunk(stream)
             if not data:
                 break
             await stream.write(data)
@@ -61,7 +70,7 @@ async def echo_handler(stream) -> None:
 async def read_all(stream, limit: int) -> bytes:
     out = bytearray()
     while True:
-        data = await stream.read(CHUNK)
+        data = await read_chunk(stream)
         if not data:
             return bytes(out)
         out += data

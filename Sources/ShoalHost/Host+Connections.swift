@@ -169,7 +169,10 @@ extension P2PHost {
             }
             logger.debug(
                 "connection failed",
-                metadata: ["conn.id": "\(connectionID)", "conn.remote": "\(remote.map { "\($0)" } ?? "?")", "error": "\(error)"]
+                metadata: [
+                    "conn.id": "\(connectionID)", "conn.remote": "\(remote.map { "\($0)" } ?? "?")",
+                    "error": "\(error)",
+                ]
             )
             promise?.complete(.failure(error))
             if direction == .inbound { emit(.connectionFailed(address: remote, reason: "\(error)")) }
@@ -189,7 +192,10 @@ extension P2PHost {
             guard s.phase == .running else { throw ShoalError(.closed, "the host is shutting down") }
             let total = s.connections.values.reduce(0) { $0 + $1.count }
             guard total < configuration.limits.maximumConnections else {
-                throw ShoalError(.limitExceeded, "connection limit of \(configuration.limits.maximumConnections) reached")
+                throw ShoalError(
+                    .limitExceeded,
+                    "connection limit of \(configuration.limits.maximumConnections) reached"
+                )
             }
             var existing = s.connections[peer] ?? []
             guard existing.count < configuration.limits.maximumConnectionsPerPeer else {
@@ -232,4 +238,3 @@ extension P2PHost {
         }
     }
 }
-

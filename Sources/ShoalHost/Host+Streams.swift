@@ -57,7 +57,10 @@ extension P2PHost {
                 try await Self.negotiateInbound(on: connection, id, registry: registry)
             }
         } catch {
-            logger.debug("inbound stream negotiation failed", metadata: ["peer.id": "\(connection.remotePeer)", "error": "\(error)"])
+            logger.debug(
+                "inbound stream negotiation failed",
+                metadata: ["peer.id": "\(connection.remotePeer)", "error": "\(error)"]
+            )
             connection.reset(id)
             return
         }

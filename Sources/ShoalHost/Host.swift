@@ -1,5 +1,5 @@
-import NIOCore
 public import Logging
+import NIOCore
 public import ServiceLifecycle
 public import ShoalCore
 public import ShoalMultiformats
@@ -218,7 +218,8 @@ public final class P2PHost: Sendable {
     /// Begins a graceful shutdown: stops listening and closes every connection with a GoAway. ``run()`` returns
     /// once the connections have closed.
     public func shutdown() {
-        let (closers, connections, jobs) = state.withLock { s -> ([@Sendable () -> Void], [MuxedConnection], AsyncStream<Job>.Continuation?) in
+        let (closers, connections, jobs) = state.withLock {
+            s -> ([@Sendable () -> Void], [MuxedConnection], AsyncStream<Job>.Continuation?) in
             guard s.phase == .running else { return ([], [], nil) }
             s.phase = .stopping
             let jobs = s.jobs
@@ -283,6 +284,7 @@ extension P2PHost: Service {}
 /// - Returns: what `body` returns.
 public func withHost<T: Sendable>(
     _ configuration: HostConfiguration,
+    isolation: isolated (any Actor)? = #isolation,
     _ body: (P2PHost) async throws -> T
 ) async throws -> T {
     let host = P2PHost(configuration)

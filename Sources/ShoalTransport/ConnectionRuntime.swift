@@ -73,7 +73,11 @@ package struct ConnectionRuntime: Sendable {
             } catch {
                 timeout.cancel()
                 if timedOut.isSet {
-                    throw ShoalError(.timeout, "connection upgrade did not finish within \(handshakeTimeout)", cause: error)
+                    throw ShoalError(
+                        .timeout,
+                        "connection upgrade did not finish within \(handshakeTimeout)",
+                        cause: error
+                    )
                 }
                 throw error
             }

@@ -217,7 +217,8 @@ public final class MuxedConnection: Sendable {
                 let immediate: (any Error)?? = state.withLock { s in
                     if Task.isCancelled { return .some(CancellationError()) }
                     guard let buffer = s.streams[id] else {
-                        return s.finished.contains(id) ? .some(nil) : .some(ShoalError(.closed, "stream \(id) is closed"))
+                        return s.finished.contains(id)
+                            ? .some(nil) : .some(ShoalError(.closed, "stream \(id) is closed"))
                     }
                     if buffer.bufferedBytes > 0 || buffer.remoteClosed || buffer.failure != nil { return .some(nil) }
                     s.streams[id]?.reader = continuation
@@ -265,7 +266,9 @@ public final class MuxedConnection: Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let immediate: (any Error)?? = state.withLock { s in
                     if Task.isCancelled { return .some(CancellationError()) }
-                    guard let buffer = s.streams[id] else { return .some(ShoalError(.closed, "stream \(id) is closed")) }
+                    guard let buffer = s.streams[id] else {
+                        return .some(ShoalError(.closed, "stream \(id) is closed"))
+                    }
                     if let failure = buffer.failure ?? s.failure { return .some(failure) }
                     if s.session.writableBytes(on: id) > 0 { return .some(nil) }
                     s.streams[id]?.writer = continuation

@@ -30,7 +30,10 @@ public struct TCPEndpoint: Hashable, Sendable, CustomStringConvertible {
     public init(_ address: Multiaddr) throws {
         let parts = address.components
         guard parts.count >= 2, parts[1].proto == .tcp, let port = address.tcpPort else {
-            throw ShoalError(.invalidArgument, "multiaddr \(address) is not a TCP address (/ip4|ip6|dns4|dns6/…/tcp/PORT)")
+            throw ShoalError(
+                .invalidArgument,
+                "multiaddr \(address) is not a TCP address (/ip4|ip6|dns4|dns6/…/tcp/PORT)"
+            )
         }
         let rest = parts.dropFirst(2)
         guard rest.allSatisfy({ $0.proto == .p2p }), rest.count <= 1 else {

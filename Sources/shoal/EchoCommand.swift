@@ -88,6 +88,8 @@ struct EchoCommand: AsyncParsableCommand {
         } else {
             print("\(matching) of \(streams) streams echoed \(bytes) bytes intact (sha256 \(output.sha256))")
         }
-        if matching != streams { throw CLIError(message: "\(streams - matching) streams did not echo intact", status: 1) }
+        if matching != streams {
+            throw CLIError(message: "\(streams - matching) streams did not echo intact", status: 1)
+        }
     }
 }

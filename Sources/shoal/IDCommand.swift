@@ -35,7 +35,9 @@ struct IDCommand: AsyncParsableCommand {
     }
 
     struct New: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a new Ed25519 identity and print its peer ID.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a new Ed25519 identity and print its peer ID."
+        )
 
         @Option(name: .long, help: "Write the private key here (mode 0600). Without it the key is discarded.")
         var out: String?

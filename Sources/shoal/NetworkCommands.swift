@@ -1,5 +1,5 @@
-import Foundation
 import ArgumentParser
+import Foundation
 import ShoalCore
 import ShoalHost
 import ShoalMultiformats
@@ -149,8 +149,12 @@ struct PerfCommand: AsyncParsableCommand {
         func rate(_ bytes: UInt64, _ seconds: Double) -> String {
             seconds > 0 ? String(format: "%.1f MB/s", Double(bytes) / seconds / 1e6) : "-"
         }
-        print("upload:   \(result.uploaded) bytes in \(String(format: "%.3f", result.uploadSeconds)) s (\(rate(result.uploaded, result.uploadSeconds)))")
-        print("download: \(result.downloaded) bytes in \(String(format: "%.3f", result.downloadSeconds)) s (\(rate(result.downloaded, result.downloadSeconds)))")
+        print(
+            "upload:   \(result.uploaded) bytes in \(String(format: "%.3f", result.uploadSeconds)) s (\(rate(result.uploaded, result.uploadSeconds)))"
+        )
+        print(
+            "download: \(result.downloaded) bytes in \(String(format: "%.3f", result.downloadSeconds)) s (\(rate(result.downloaded, result.downloadSeconds)))"
+        )
         print("total:    \(String(format: "%.3f", result.totalSeconds)) s")
     }
 }

@@ -1,4 +1,5 @@
 import ShoalCore
+import ShoalCrypto
 import Testing
 
 /// SplitMix64: a small seeded generator, so every run feeds the same inputs.

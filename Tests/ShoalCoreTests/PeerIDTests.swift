@@ -52,7 +52,8 @@ struct PeerIDTests {
     @Test("bad peer IDs are typed errors")
     func badPeerIDs() {
         for text in [
-            "", "12D3KooW", "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pl", "QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx50",
+            "", "12D3KooW", "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pl",
+            "QmYyQSo1c1Ym7orWxLYvCrM2EmxFTANf8wXmmE7DWjhx50",
             // A CID with the raw codec, not libp2p-key.
             "bafkreie5745rpv2m6tjyuugywy4d5ewrqgqqhfnf445he3omzpjbx5xqxe",
             String(repeating: "1", count: 600),
@@ -74,7 +75,10 @@ struct PeerIDTests {
         let spec = [UInt8](hex: Self.ed25519Private)
         let data = Array(spec[4...])
         var legacy: [UInt8] = [0x08, 0x01, 0x12, 0x60] + data + Array(data[32...])
-        #expect(try PrivateKey(protobufBytes: legacy).peerID.base58 == "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq")
+        #expect(
+            try PrivateKey(protobufBytes: legacy).peerID.base58
+                == "12D3KooWBtg3aaRMjxwedh83aGiUkwSxDwUZkzuJcfaqUmo7R3pq"
+        )
         legacy[legacy.count - 1] ^= 1
         #expect(throws: ShoalError.self) { try PrivateKey(protobufBytes: legacy) }
         var mismatched = spec

@@ -78,7 +78,11 @@ public struct PeerID: Hashable, Sendable, CustomStringConvertible, Comparable {
         }
         let cid: CID
         do { cid = try CID(text) } catch {
-            throw ShoalError(.invalidPeerID, "'\(text)' is neither a base58 peer ID nor a CID: \(error.message)", cause: error)
+            throw ShoalError(
+                .invalidPeerID,
+                "'\(text)' is neither a base58 peer ID nor a CID: \(error.message)",
+                cause: error
+            )
         }
         guard cid.version == .v1, cid.codec == .libp2pKey else {
             throw ShoalError(.invalidPeerID, "CID '\(text)' has codec \(cid.codec), not libp2p-key (0x72)")

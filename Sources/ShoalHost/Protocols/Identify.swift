@@ -1,10 +1,10 @@
-import Synchronization
-import Logging
 import Foundation
+import Logging
 public import ShoalCore
 public import ShoalMultiformats
 import ShoalTransport
 import SwiftProtobuf
+import Synchronization
 
 /// What identify tells about a peer.
 public struct IdentifyInfo: Sendable, Hashable {
@@ -121,7 +121,8 @@ extension P2PHost {
             }
             info.publicKey = key
         }
-        if merged.hasSignedPeerRecord, let record = try? SignedPeerRecord(envelopeBytes: Array(merged.signedPeerRecord)),
+        if merged.hasSignedPeerRecord,
+            let record = try? SignedPeerRecord(envelopeBytes: Array(merged.signedPeerRecord)),
             record.peer == peer
         {
             info.signedPeerRecord = record

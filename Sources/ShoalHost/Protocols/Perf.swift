@@ -50,7 +50,9 @@ extension P2PHost {
         let start = clock.now
         let stream = try await newStream(to: peer, protocols: [Perf.protocolID])
         var header: [UInt8] = []
-        for shift in stride(from: 56, through: 0, by: -8) { header.append(UInt8(truncatingIfNeeded: download >> UInt64(shift))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            header.append(UInt8(truncatingIfNeeded: download >> UInt64(shift)))
+        }
         try await stream.write(header)
         let chunk = [UInt8](repeating: 0x5a, count: Perf.chunkSize)
         var left = upload
