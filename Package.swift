@@ -17,6 +17,7 @@ let package = Package(
     products: [
         .library(name: "ShoalCrypto", targets: ["ShoalCrypto"]),
         .library(name: "ShoalCore", targets: ["ShoalCore"]),
+        .library(name: "ShoalKademlia", targets: ["ShoalKademlia"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -36,8 +37,12 @@ let package = Package(
         // MARK: - Encodings and identity
         .target(name: "ShoalCore", dependencies: ["ShoalCrypto", protobuf]),
 
+        // MARK: - Kademlia DHT (pure parts: messages, keyspace, routing table, lookups, stores, request handler)
+        .target(name: "ShoalKademlia", dependencies: ["ShoalCore", "ShoalCrypto", protobuf]),
+
         // MARK: - Tests
         .testTarget(name: "ShoalCryptoTests", dependencies: ["ShoalCrypto"]),
+        .testTarget(name: "ShoalKademliaTests", dependencies: ["ShoalKademlia", "ShoalCore", "ShoalCrypto"]),
     ]
 )
 

@@ -27,4 +27,5 @@ gen() {
 # One line per .proto file: which module owns its generated code.
 gen keys.proto ShoalCore
 gen envelope.proto ShoalCore
+gen dht.proto ShoalKademlia
 echo "generated Swift code for Protocols/*.proto" >&2
