@@ -262,4 +262,10 @@ public struct KadLookupResult: Hashable, Sendable {
     public var closest: [KadPeerInfo]
     /// The counters.
     public var statistics: KadLookupStatistics
+
+    /// A result.
+    public init(closest: [KadPeerInfo], statistics: KadLookupStatistics) {
+        self.closest = closest
+        self.statistics = statistics
+    }
 }

@@ -124,4 +124,10 @@ public struct KadProviderLookupResult: Hashable, Sendable {
     public var providers: [KadPeerInfo]
     /// The peers that answered, closest first, and the counters.
     public var lookup: KadLookupResult
+
+    /// A result.
+    public init(providers: [KadPeerInfo], lookup: KadLookupResult) {
+        self.providers = providers
+        self.lookup = lookup
+    }
 }

@@ -160,4 +160,21 @@ public struct KadValueLookupResult: Hashable, Sendable {
     public var peersWithoutValue: [KadPeerInfo]
     /// The peers that answered, closest first, and the counters.
     public var lookup: KadLookupResult
+
+    /// A result.
+    public init(
+        record: KadRecord?,
+        validRecords: Int,
+        invalidRecords: Int,
+        outdatedPeers: [KadPeerInfo],
+        peersWithoutValue: [KadPeerInfo],
+        lookup: KadLookupResult
+    ) {
+        self.record = record
+        self.validRecords = validRecords
+        self.invalidRecords = invalidRecords
+        self.outdatedPeers = outdatedPeers
+        self.peersWithoutValue = peersWithoutValue
+        self.lookup = lookup
+    }
 }
