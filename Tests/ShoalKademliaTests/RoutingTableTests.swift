@@ -60,6 +60,24 @@ struct RoutingTableTests {
         #expect(table.bucketSizes == [20])
     }
 
+    @Test("an unanswered liveness check blocks new checks only until its timeout")
+    func livenessCheckTimeout() {
+        var rng = SplitMix64(seed: 12)
+        let local = randomPeerID(&rng)
+        var table = KadRoutingTable(
+            localID: local,
+            configuration: .init(bucketSize: 2, livenessCheckTimeout: .seconds(30))
+        )
+        let members = Self.peers(inBucket: 0, of: local, count: 5, rng: &rng)
+        table.peerSeen(members[0], isServer: true, now: .zero)
+        table.peerSeen(members[1], isServer: true, now: .seconds(1))
+        #expect(table.peerSeen(members[2], isServer: true, now: .seconds(10)) == .checkLiveness(of: members[0]))
+        #expect(table.peerSeen(members[3], isServer: true, now: .seconds(39)) == .pending)
+        // The shell never answered: after 30 s the next candidate asks again.
+        #expect(table.peerSeen(members[4], isServer: true, now: .seconds(40)) == .checkLiveness(of: members[0]))
+        #expect(table.pendingCandidate(forBucketOf: members[4].kadKey)?.id == members[4])
+    }
+
     @Test("a failed liveness check replaces the oldest with the pending candidate")
     func fullBucketDeadOldest() {
         var rng = SplitMix64(seed: 3)

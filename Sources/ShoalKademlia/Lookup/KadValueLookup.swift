@@ -6,7 +6,7 @@
 /// ``KadValueLookupResult/invalidRecords`` and its sender is listed as outdated.
 public struct KadValueLookup: Sendable {
     /// Something for the caller to do.
-    public enum Action: Sendable {
+    public enum Action: Hashable, Sendable {
         /// Send GET_VALUE to this peer; report its reply or failure, or call ``tick(now:)`` after `deadline`.
         case sendRequest(to: KadPeerInfo, deadline: Duration)
         /// The lookup is over.

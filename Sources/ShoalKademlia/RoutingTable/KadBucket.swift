@@ -7,6 +7,8 @@ struct KadBucket: Sendable {
     var pending: KadRoutingTable.Entry?
     /// The oldest entry whose liveness the caller was asked to check, if a check is outstanding.
     var checking: KadPeerID?
+    /// When the outstanding check was asked for.
+    var checkingSince: Duration = .zero
     /// When a lookup last ran for a key in this bucket's range (nil: never, count from the table's creation).
     var lastRefreshed: Duration?
 

@@ -20,13 +20,18 @@ public struct KadRoutingTable: Sendable {
         public var refreshInterval: Duration
         /// The deepest bucket refreshed with a random key (go: 15). Deeper buckets are covered by the self lookup.
         public var maximumRefreshPrefixLength: Int
+        /// How long an unanswered liveness check blocks new checks in its bucket. After that, the next candidate
+        /// for the bucket asks for a new check (so a shell that lost a result cannot freeze a bucket).
+        public var livenessCheckTimeout: Duration
 
-        /// The defaults: k = 20, 16 addresses per peer, refresh every 10 min, up to prefix length 15.
+        /// The defaults: k = 20, 16 addresses per peer, refresh every 10 min, up to prefix length 15, liveness
+        /// checks outstanding for at most 30 s.
         public init(
             bucketSize: Int = KadConstants.k,
             maximumAddressesPerPeer: Int = 16,
             refreshInterval: Duration = KadConstants.refreshInterval,
-            maximumRefreshPrefixLength: Int = 15
+            maximumRefreshPrefixLength: Int = 15,
+            livenessCheckTimeout: Duration = .seconds(30)
         ) {
             precondition(bucketSize > 0 && maximumAddressesPerPeer >= 0, "bucket size must be positive")
             precondition((0..<256).contains(maximumRefreshPrefixLength), "refresh prefix length out of 0..<256")
@@ -34,6 +39,7 @@ public struct KadRoutingTable: Sendable {
             self.maximumAddressesPerPeer = maximumAddressesPerPeer
             self.refreshInterval = refreshInterval
             self.maximumRefreshPrefixLength = maximumRefreshPrefixLength
+            self.livenessCheckTimeout = livenessCheckTimeout
         }
     }
 
@@ -60,7 +66,8 @@ public struct KadRoutingTable: Sendable {
         /// The bucket is full. Check the liveness of this peer (its least recently seen) and report the outcome
         /// with ``livenessCheckSucceeded(_:now:)`` or ``livenessCheckFailed(_:now:)``. The candidate is pending.
         case checkLiveness(of: KadPeerID)
-        /// The bucket is full and a liveness check is already outstanding: the candidate replaced the pending one.
+        /// The bucket is full and a liveness check (asked for less than
+        /// ``Configuration/livenessCheckTimeout`` ago) is outstanding: the candidate replaced the pending one.
         case pending
         /// The peer is not a DHT server (it was removed if it was present).
         case rejectedNotServer
@@ -190,9 +197,12 @@ public struct KadRoutingTable: Sendable {
             return .added
         }
         buckets[index].pending = entry
-        if buckets[index].checking != nil { return .pending }
+        if buckets[index].checking != nil && now - buckets[index].checkingSince < configuration.livenessCheckTimeout {
+            return .pending
+        }
         let oldest = buckets[index].entries[0].id
         buckets[index].checking = oldest
+        buckets[index].checkingSince = now
         return .checkLiveness(of: oldest)
     }
 
