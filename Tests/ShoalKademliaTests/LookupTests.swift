@@ -264,4 +264,27 @@ struct LookupTests {
         #expect(runs[0].overlap >= 0.98)
         #expect(runs[0].exact >= 150)
     }
+
+    @Test("300 nodes, every request and reply as framed bytes through the codec: the true 20 closest")
+    func networkThroughCodec() {
+        var rng = SplitMix64(seed: 43)
+        var network = ModelNetwork(count: 300, rng: &rng)
+        network.viaCodec = true
+        var exact = 0
+        for _ in 0..<50 {
+            let origin = Int.random(in: 0..<300, using: &rng)
+            let target = randomPeerID(&rng)
+            let result = network.findNode(
+                from: origin,
+                target: target.kadKey,
+                key: target.bytes,
+                configuration: .init()
+            )
+            if result.closest.map(\.id) == network.trueClosest(to: target.kadKey, count: 20, excluding: origin) {
+                exact += 1
+            }
+        }
+        #expect(exact == 50)
+        #expect(network.framesCoded > 50 * 20)
+    }
 }

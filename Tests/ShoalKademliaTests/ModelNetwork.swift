@@ -8,6 +8,10 @@ struct ModelNetwork {
     var index: [KadPeerID: Int] = [:]
     var dead: Set<Int> = []
     var now: Duration = .zero
+    /// Send every request and reply through ``KadMessageCodec`` framing, as bytes.
+    var viaCodec = false
+    /// Frames that went through the codec.
+    var framesCoded = 0
 
     /// Builds `count` nodes. Each node's bucket b gets up to k random members of the population whose prefix
     /// length with it is b (found as a contiguous range of the population sorted by key), as in a converged
@@ -71,7 +75,17 @@ struct ModelNetwork {
     /// Sends `request` from `origin` to `peer`: the reply, or nil if the peer is dead.
     mutating func deliver(_ request: KadMessage, from origin: Int, to peer: KadPeerID) -> KadMessage?? {
         guard let target = index[peer], !dead.contains(target) else { return nil }
-        return .some(try? nodes[target].handle(request, from: ids[origin], now: now))
+        guard viaCodec else { return .some(try? nodes[target].handle(request, from: ids[origin], now: now)) }
+        let codec = KadMessageCodec()
+        func transfer(_ message: KadMessage) -> KadMessage? {
+            var decoder = KadFrameDecoder(codec: codec)
+            guard let frame = try? codec.encodeFrame(message), (try? decoder.append(frame)) != nil else { return nil }
+            framesCoded += 1
+            return try? decoder.nextMessage()
+        }
+        guard let received = transfer(request) else { return .some(nil) }
+        guard let reply = try? nodes[target].handle(received, from: ids[origin], now: now) else { return .some(nil) }
+        return .some(transfer(reply))
     }
 
     /// Runs a FIND_NODE lookup from `origin`.
