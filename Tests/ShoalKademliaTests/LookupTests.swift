@@ -102,6 +102,22 @@ struct LookupTests {
         #expect(result?.statistics.requestsSent == 4)
     }
 
+    @Test("a per-request timeout drops the peer and counts it; unknown peers are ignored")
+    func perRequestTimeout() {
+        var rng = SplitMix64(seed: 37)
+        let target = KadKey(hashing: [7])
+        let peers = Self.sortedPeers(3, target: target, rng: &rng)
+        var lookup = KadLookup(target: target, seeds: peers, configuration: .init(resultCount: 2, parallelism: 2))
+        let sent = Self.requests(lookup.start(now: .zero))
+        #expect(sent.map(\.id) == [peers[0].id, peers[1].id])
+        #expect(lookup.requestTimedOut(peers[2].id, now: .seconds(1)).isEmpty)
+        #expect(Self.requests(lookup.requestTimedOut(peers[0].id, now: .seconds(1))).map(\.id) == [peers[2].id])
+        #expect(lookup.statistics.timeouts == 1)
+        _ = lookup.receivedResponse(from: peers[1].id, closerPeers: [], now: .seconds(2))
+        let result = Self.finished(lookup.receivedResponse(from: peers[2].id, closerPeers: [], now: .seconds(2)))
+        #expect(result?.closest.map(\.id) == [peers[1].id, peers[2].id])
+    }
+
     @Test("failures drop the peer; with every seed failing the lookup ends empty")
     func allFail() {
         var rng = SplitMix64(seed: 34)

@@ -6,9 +6,10 @@
 /// ask. A failed or timed-out peer is dropped for good (never retried). Time is a `Duration` since the caller's
 /// origin.
 ///
-/// Drive it with ``start(now:)``, then ``receivedResponse(from:closerPeers:now:)``, ``requestFailed(_:now:)`` and
-/// ``tick(now:)`` (which expires requests whose deadline passed; ``nextDeadline`` says when to call it). Each
-/// input returns actions: send a request (with its deadline) or finished.
+/// Drive it with ``start(now:)``, then ``receivedResponse(from:closerPeers:now:)``, ``requestFailed(_:now:)``,
+/// and either ``requestTimedOut(_:now:)`` per request or ``tick(now:)`` (which expires every request whose deadline
+/// passed; ``nextDeadline`` says when to call it). Each input returns actions: send a request (with its deadline)
+/// or finished.
 public struct KadLookup: Sendable {
     /// Something for the caller to do.
     public enum Action: Hashable, Sendable {
@@ -137,6 +138,16 @@ public struct KadLookup: Sendable {
         candidates[index].state = .failed
         inFlight -= 1
         statistics.failures += 1
+        return step(now: now)
+    }
+
+    /// A request's own timer fired (for shells that run one timer per request rather than calling
+    /// ``tick(now:)``): the peer is dropped and counted as a timeout.
+    public mutating func requestTimedOut(_ peer: KadPeerID, now: Duration) -> [Action] {
+        guard result == nil, let index = waitingIndex(of: peer) else { return [] }
+        candidates[index].state = .failed
+        inFlight -= 1
+        statistics.timeouts += 1
         return step(now: now)
     }
 

@@ -107,6 +107,11 @@ public struct KadValueLookup: Sendable {
         map(lookup.requestFailed(peer, now: now))
     }
 
+    /// A request's own timer fired: the peer is dropped.
+    public mutating func requestTimedOut(_ peer: KadPeerID, now: Duration) -> [Action] {
+        map(lookup.requestTimedOut(peer, now: now))
+    }
+
     /// Expires requests whose deadline passed.
     public mutating func tick(now: Duration) -> [Action] { map(lookup.tick(now: now)) }
 

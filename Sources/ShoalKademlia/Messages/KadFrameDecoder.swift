@@ -5,7 +5,7 @@ import ShoalCore
 /// Feed bytes with ``append(_:)`` and drain with ``nextMessage()`` until it returns nil ("need more bytes"). A
 /// length prefix above the codec's ``KadMessageCodec/maximumMessageSize`` is rejected as soon as the prefix is
 /// read, before the body arrives. The buffer is bounded: appending more than one maximal frame plus 64 KiB without
-/// draining throws.
+/// draining throws. After any thrown error the stream is unusable: reset it and drop the decoder.
 public struct KadFrameDecoder: Sendable {
     /// How much more than one maximal frame may be buffered.
     public static let bufferSlack = 64 * 1024
