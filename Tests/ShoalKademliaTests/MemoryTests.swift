@@ -27,15 +27,20 @@ struct MemoryTests {
         let afterStore = residentBytes()
         #expect(table.count == 10_000)
         #expect(store.recordCount == 100_000 && store.providerCount == 10_000)
+        let tableBytes = table.estimatedByteCount
+        let storeBytes = store.estimatedByteCount
+        var measured = "RSS not available"
         if let before, let afterTable, let afterStore {
-            let tableMB = Double(afterTable - before) / 1_048_576
-            let storeMB = Double(afterStore - afterTable) / 1_048_576
-            print(
-                "kad memory: routing table 10,000 peers RSS +\(tableMB) MiB; provider store 100,000 records RSS +\(storeMB) MiB; entry stride \(MemoryLayout<KadRoutingTable.Entry>.stride) B"
-            )
-            // Generous bounds (other tests run in parallel and share the heap).
-            #expect(tableMB < 16)
-            #expect(storeMB < 96)
+            // Informational only: tests running in parallel share the process, so RSS deltas are noisy.
+            measured =
+                "RSS +\(Double(afterTable - before) / 1_048_576) MiB / +\(Double(afterStore - afterTable) / 1_048_576) MiB"
         }
+        print(
+            "kad memory: routing table 10,000 peers ≈ \(tableBytes / 10_000) B/peer (\(tableBytes / 1024) KiB); "
+                + "provider store 100,000 records ≈ \(storeBytes / 100_000) B/record (\(storeBytes / 1024) KiB); "
+                + "\(measured); entry stride \(MemoryLayout<KadRoutingTable.Entry>.stride) B"
+        )
+        #expect(tableBytes < 10_000 * 400)
+        #expect(storeBytes < 100_000 * 300)
     }
 }

@@ -160,6 +160,24 @@ public struct KadRoutingTable: Sendable {
         return chosen.map { buckets[Int($0.bucket)].entries[Int($0.position)] }
     }
 
+    /// An estimate of the heap memory the table holds, in bytes: every array's storage at its capacity plus a
+    /// 32-byte header per allocation, ID and address bytes included (ID bytes shared with other copies are
+    /// counted anyway; allocator rounding is not). Deterministic, unlike a resident-size measurement.
+    public var estimatedByteCount: Int {
+        func entryBytes(_ entry: Entry) -> Int {
+            let id = 32 + entry.id.bytes.count
+            let addresses = 32 + entry.addresses.capacity * 8 + entry.addresses.reduce(0) { $0 + 32 + $1.count }
+            return id + addresses
+        }
+        var total = 32 + buckets.capacity * MemoryLayout<KadBucket>.stride
+        for bucket in buckets {
+            total += 32 + bucket.entries.capacity * MemoryLayout<Entry>.stride
+            total += bucket.entries.reduce(0) { $0 + entryBytes($1) }
+            if let pending = bucket.pending { total += entryBytes(pending) }
+        }
+        return total
+    }
+
     // MARK: - Updates
 
     /// Reports that a peer was seen (a connection, a query, a response).

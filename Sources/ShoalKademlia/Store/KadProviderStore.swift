@@ -85,6 +85,27 @@ public struct KadProviderStore: Sendable {
     /// The number of distinct provider peers.
     public var providerCount: Int { slotOfPeer.count }
 
+    /// An estimate of the heap memory the store holds, in bytes: dictionaries at their capacity (keys, values and
+    /// one control byte per bucket), every array's storage at its capacity plus a 32-byte header per allocation,
+    /// key, ID and address bytes included. Allocator rounding is not counted.
+    public var estimatedByteCount: Int {
+        var total = 0
+        total += byKey.capacity * (MemoryLayout<[UInt8]>.stride + MemoryLayout<[Record]>.stride + 1)
+        for (key, list) in byKey {
+            total += 32 + key.count
+            total += 32 + list.capacity * MemoryLayout<Record>.stride
+        }
+        total += 32 + providers.capacity * MemoryLayout<Provider?>.stride
+        for provider in providers {
+            guard let provider else { continue }
+            total += 32 + provider.id.bytes.count
+            total += 32 + provider.addresses.capacity * 8 + provider.addresses.reduce(0) { $0 + 32 + $1.count }
+        }
+        total += slotOfPeer.capacity * (MemoryLayout<KadPeerID>.stride + MemoryLayout<UInt32>.stride + 1)
+        total += 32 + freeSlots.capacity * MemoryLayout<UInt32>.stride
+        return total
+    }
+
     // MARK: - Adding
 
     /// Adds or refreshes a provider record.
