@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "ShoalSecurity", targets: ["ShoalSecurity"]),
         .library(name: "ShoalTransport", targets: ["ShoalTransport"]),
         .library(name: "ShoalHost", targets: ["ShoalHost"]),
+        .library(name: "ShoalKademlia", targets: ["ShoalKademlia"]),
         .executable(name: "shoal", targets: ["shoal"]),
     ],
     dependencies: [
@@ -63,6 +64,9 @@ let package = Package(
             ]
         ),
 
+        // MARK: - Discovery
+        .target(name: "ShoalKademlia", dependencies: ["ShoalCore", "ShoalCrypto", protobuf]),
+
         // MARK: - Command line
         .executableTarget(
             name: "shoal",
@@ -85,6 +89,7 @@ let package = Package(
         .testTarget(name: "ShoalCoreTests", dependencies: ["ShoalCore", "ShoalCrypto", "ShoalMultiformats"]),
         .testTarget(name: "ShoalWireTests", dependencies: ["ShoalWire", "ShoalCore"]),
         .testTarget(name: "ShoalSecurityTests", dependencies: ["ShoalSecurity", "ShoalCore", "ShoalCrypto"]),
+        .testTarget(name: "ShoalKademliaTests", dependencies: ["ShoalKademlia", "ShoalCore", "ShoalCrypto"]),
         .testTarget(
             name: "ShoalHostTests",
             dependencies: ["ShoalHost", "ShoalTransport", "ShoalCore", "ShoalCrypto", "ShoalMultiformats"]

@@ -29,4 +29,5 @@ gen keys.proto ShoalCore
 gen envelope.proto ShoalCore
 gen identify.proto ShoalHost
 gen noise.proto ShoalSecurity
+gen dht.proto ShoalKademlia
 echo "generated Swift code for Protocols/*.proto" >&2
