@@ -17,6 +17,7 @@ let package = Package(
     products: [
         .library(name: "ShoalCrypto", targets: ["ShoalCrypto"]),
         .library(name: "ShoalCore", targets: ["ShoalCore"]),
+        .library(name: "ShoalParquet", targets: ["ShoalParquet"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -36,8 +37,28 @@ let package = Package(
         // MARK: - Encodings and identity
         .target(name: "ShoalCore", dependencies: ["ShoalCrypto", protobuf]),
 
+        // MARK: - Parquet (zlib, zstd)
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        .target(name: "ShoalParquet", dependencies: ["ShoalCore", "CZlib", "CZstd"]),
+
         // MARK: - Tests
         .testTarget(name: "ShoalCryptoTests", dependencies: ["ShoalCrypto"]),
+        .testTarget(name: "ShoalParquetTests", dependencies: ["ShoalParquet", "ShoalCore"]),
+        // Test-only driver for scripts/parquet-crosscheck.sh (pyarrow/fastparquet) and the throughput benchmark.
+        .executableTarget(
+            name: "ShoalParquetCrossCheck",
+            dependencies: ["ShoalParquet", "ShoalCore"],
+            path: "Tests/ShoalParquetCrossCheck"
+        ),
     ]
 )
 

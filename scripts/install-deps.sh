@@ -2,7 +2,7 @@
 # Installs the Debian packages Shoal needs, when they are missing. Used by `make build`, `make test` and `make run`.
 set -euo pipefail
 
-packages=(pkg-config libsodium-dev)
+packages=(pkg-config libsodium-dev zlib1g-dev libzstd-dev)
 
 missing=()
 for p in "${packages[@]}"; do
