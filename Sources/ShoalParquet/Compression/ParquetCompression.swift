@@ -55,8 +55,16 @@ func decompressPage(
                 )
             }
             return Array(body)
-        case 1: return try Snappy.decompress(body, expectedLength: uncompressedLength)
-        case 2: return try Gzip.decompress(body, expectedLength: uncompressedLength)
+        case 1:
+            // A Snappy element expands at most 64 bytes from 2 bytes of input: refuse larger claims before allocating.
+            guard uncompressedLength <= body.count * 32 + 64 else { throw expansion(body.count, uncompressedLength) }
+            return try Snappy.decompress(body, expectedLength: uncompressedLength)
+        case 2:
+            // Deflate cannot expand more than about 1032:1.
+            guard uncompressedLength <= body.count * 1100 + 1024 else {
+                throw expansion(body.count, uncompressedLength)
+            }
+            return try Gzip.decompress(body, expectedLength: uncompressedLength)
         case 6: return try Zstd.decompress(body, expectedLength: uncompressedLength)
         default:
             let names: [Int32: String] = [3: "LZO", 4: "BROTLI", 5: "LZ4", 7: "LZ4_RAW"]
@@ -68,4 +76,8 @@ func decompressPage(
     } catch let error as ShoalError where error.code == .malformedInput {
         throw ShoalError(.malformedInput, "column \(column): \(error.message)", cause: error)
     }
+}
+
+private func expansion(_ compressed: Int, _ uncompressed: Int) -> ShoalError {
+    ShoalError(.malformedInput, "page of \(compressed) compressed bytes cannot expand to the claimed \(uncompressed)")
 }

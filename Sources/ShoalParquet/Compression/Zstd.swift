@@ -19,6 +19,17 @@ enum Zstd {
 
     /// Decompresses a zstd frame that must produce exactly `expectedLength` bytes.
     static func decompress(_ input: ArraySlice<UInt8>, expectedLength: Int) throws -> [UInt8] {
+        // Check the frame's declared content size before allocating (libzstd: max = unknown, max - 1 = error).
+        let declared = input.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
+        if declared == UInt64.max - 1 {
+            throw ShoalError(.malformedInput, "ZSTD: not a zstd frame")
+        }
+        if declared != UInt64.max && declared != UInt64(expectedLength) {
+            throw ShoalError(
+                .malformedInput,
+                "ZSTD: frame declares \(declared) bytes, page header says \(expectedLength)"
+            )
+        }
         var output = [UInt8](repeating: 0, count: expectedLength)
         let produced = input.withUnsafeBytes { src in
             output.withUnsafeMutableBytes { dst in

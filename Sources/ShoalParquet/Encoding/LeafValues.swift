@@ -66,33 +66,42 @@ enum LeafValues: Sendable {
         for i in indices where Int(i) >= size {
             throw ShoalError(.malformedInput, "column \(column): dictionary index \(i) beyond \(size) entries")
         }
-        switch (self, dictionary) {
-        case (.boolean(var v), .boolean(let d)):
+        // Take the buffer out of `self` before appending, so it stays uniquely referenced (no copy per page).
+        switch dictionary {
+        case .boolean(let d):
+            guard case .boolean(var v) = self else { throw mismatch(column) }
             self = .int32([])
             for i in indices { v.append(d[Int(i)]) }
             self = .boolean(v)
-        case (.int32(var v), .int32(let d)):
+        case .int32(let d):
+            guard case .int32(var v) = self else { throw mismatch(column) }
             self = .boolean([])
             for i in indices { v.append(d[Int(i)]) }
             self = .int32(v)
-        case (.int64(var v), .int64(let d)):
+        case .int64(let d):
+            guard case .int64(var v) = self else { throw mismatch(column) }
             self = .boolean([])
             for i in indices { v.append(d[Int(i)]) }
             self = .int64(v)
-        case (.float(var v), .float(let d)):
+        case .float(let d):
+            guard case .float(var v) = self else { throw mismatch(column) }
             self = .boolean([])
             for i in indices { v.append(d[Int(i)]) }
             self = .float(v)
-        case (.double(var v), .double(let d)):
+        case .double(let d):
+            guard case .double(var v) = self else { throw mismatch(column) }
             self = .boolean([])
             for i in indices { v.append(d[Int(i)]) }
             self = .double(v)
-        case (.bytes(var v), .bytes(let d)):
+        case .bytes(let d):
+            guard case .bytes(var v) = self else { throw mismatch(column) }
             self = .boolean([])
             for i in indices { v.append(from: d, index: Int(i)) }
             self = .bytes(v)
-        default:
-            throw ShoalError(.malformedInput, "column \(column): dictionary type differs from the column type")
         }
     }
+}
+
+private func mismatch(_ column: String) -> ShoalError {
+    ShoalError(.malformedInput, "column \(column): dictionary type differs from the column type")
 }

@@ -26,8 +26,10 @@ enum PlainDecoder {
                 )
             }
         }
-        switch (physicalType, values) {
-        case (.boolean, .boolean(var v)):
+        // Take the buffer out of `values` before appending, so it stays uniquely referenced (no copy per page).
+        switch physicalType {
+        case .boolean:
+            guard case .boolean(var v) = values else { throw mismatch(column) }
             guard count <= available * 8 else {
                 throw ShoalError(
                     .malformedInput,
@@ -39,31 +41,36 @@ enum PlainDecoder {
             for i in 0..<count { v.append(bytes[start + i >> 3] >> UInt8(i & 7) & 1 == 1) }
             values = .boolean(v)
             return start + (count + 7) / 8
-        case (.int32, .int32(var v)):
+        case .int32:
+            guard case .int32(var v) = values else { throw mismatch(column) }
             try need(4)
             values = .boolean([])
             appendFixed(bytes, start, count, &v)
             values = .int32(v)
             return start + 4 * count
-        case (.int64, .int64(var v)):
+        case .int64:
+            guard case .int64(var v) = values else { throw mismatch(column) }
             try need(8)
             values = .boolean([])
             appendFixed(bytes, start, count, &v)
             values = .int64(v)
             return start + 8 * count
-        case (.float, .float(var v)):
+        case .float:
+            guard case .float(var v) = values else { throw mismatch(column) }
             try need(4)
             values = .boolean([])
             appendFixed(bytes, start, count, &v)
             values = .float(v)
             return start + 4 * count
-        case (.double, .double(var v)):
+        case .double:
+            guard case .double(var v) = values else { throw mismatch(column) }
             try need(8)
             values = .boolean([])
             appendFixed(bytes, start, count, &v)
             values = .double(v)
             return start + 8 * count
-        case (.byteArray, .bytes(var v)):
+        case .byteArray:
+            guard case .bytes(var v) = values else { throw mismatch(column) }
             try need(4)
             values = .boolean([])
             var pos = start
@@ -88,7 +95,8 @@ enum PlainDecoder {
             }
             values = .bytes(v)
             return pos
-        case (.fixedLenByteArray, .bytes(var v)):
+        case .fixedLenByteArray:
+            guard case .bytes(var v) = values else { throw mismatch(column) }
             guard typeLength > 0 else { throw ShoalError(.malformedInput, "column \(column): bad type_length") }
             try need(typeLength)
             values = .boolean([])
@@ -97,9 +105,13 @@ enum PlainDecoder {
             for i in 1...max(count, 1) where count > 0 { v.offsets.append(base + i * typeLength) }
             values = .bytes(v)
             return start + count * typeLength
-        default:
-            throw ShoalError(.unsupported, "column \(column): PLAIN decoding of \(physicalType) is not supported")
+        case .int96:
+            throw ShoalError(.unsupported, "column \(column): INT96 is not supported")
         }
+    }
+
+    private static func mismatch(_ column: String) -> ShoalError {
+        ShoalError(.malformedInput, "column \(column): value buffer does not match the physical type")
     }
 
     private static func appendFixed<T: FixedWidthInteger>(

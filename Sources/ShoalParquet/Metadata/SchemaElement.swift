@@ -100,17 +100,37 @@ extension LogicalType {
         self = result
     }
 
-    /// Writes the members Shoal produces (STRING, LIST, INTEGER); others write an empty UNKNOWN member.
-    func write(to writer: inout ThriftCompactWriter) {
+    /// The union member's field id.
+    var memberID: Int16 {
         switch self {
-        case .string: writer.writeStructField(1) { _ in }
-        case .list: writer.writeStructField(3) { _ in }
-        case .integer(let bitWidth, let signed):
+        case .string: return 1
+        case .map: return 2
+        case .list: return 3
+        case .enum: return 4
+        case .decimal: return 5
+        case .date: return 6
+        case .time: return 7
+        case .timestamp: return 8
+        case .integer: return 10
+        case .unknown: return 11
+        case .json: return 12
+        case .bson: return 13
+        case .uuid: return 14
+        case .float16: return 15
+        case .other(let id): return id
+        }
+    }
+
+    /// Writes the union. Members with parameters other than INTEGER (DECIMAL, TIME, TIMESTAMP) are written
+    /// without them; Shoal's writer only produces STRING and LIST.
+    func write(to writer: inout ThriftCompactWriter) {
+        if case .integer(let bitWidth, let signed) = self {
             writer.writeStructField(10) { w in
                 w.writeI8Field(1, bitWidth)
                 w.writeBoolField(2, signed)
             }
-        default: writer.writeStructField(11) { _ in }
+        } else {
+            writer.writeStructField(memberID) { _ in }
         }
     }
 }

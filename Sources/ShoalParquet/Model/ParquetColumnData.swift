@@ -1,9 +1,14 @@
 /// The values of one column, one entry per row; null rows hold a placeholder (0, false, "", [] ...).
 public enum ParquetColumnValues: Sendable, Hashable {
+    /// Booleans (for ``ParquetColumnType/boolean``).
     case boolean([Bool])
+    /// 32-bit integers (for ``ParquetColumnType/int32``).
     case int32([Int32])
+    /// 64-bit integers (for ``ParquetColumnType/int64``).
     case int64([Int64])
+    /// 32-bit floats (for ``ParquetColumnType/float``).
     case float([Float])
+    /// 64-bit floats (for ``ParquetColumnType/double``).
     case double([Double])
     /// Strings (for ``ParquetColumnType/string``).
     case string([String])

@@ -20,6 +20,7 @@ public enum ParquetColumnType: Sendable, Hashable, CustomStringConvertible {
     /// Shoal writes `required` elements and never materialises null elements.
     case floatList(elementsNullable: Bool)
 
+    /// The type's name as used in error messages (`int64`, `string`, `list<float>`, ...).
     public var description: String {
         switch self {
         case .boolean: return "boolean"

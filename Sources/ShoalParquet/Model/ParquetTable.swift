@@ -1,4 +1,4 @@
-public import ShoalCore
+import ShoalCore
 
 /// A table to write to, or read from, a Parquet file: a schema and one ``ParquetColumnData`` per column.
 public struct ParquetTable: Sendable, Hashable {

@@ -16,7 +16,11 @@ enum ColumnAssembler {
             }
             let defined = UInt8(column.maxDefinitionLevel)
             let mask = acc.definitionLevels.map { $0 == defined }
-            if mask.contains(false) { validity = mask }
+            let validCount = mask.reduce(0) { $0 + ($1 ? 1 : 0) }
+            guard validCount == acc.values.count else {
+                throw malformed("\(acc.values.count) values for \(validCount) non-null rows")
+            }
+            if validCount < rows { validity = mask }
         } else {
             guard acc.values.count == rows else { throw malformed("\(acc.values.count) values for \(rows) rows") }
         }

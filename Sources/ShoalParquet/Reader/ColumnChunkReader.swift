@@ -314,6 +314,7 @@ struct ColumnChunkReader {
             try values.appendLookup(indices, dictionary: dictionary, column: name)
         case .rle where column.physicalType == .boolean:
             guard case .boolean(var booleans) = values else { throw malformed("RLE values for a non-boolean column") }
+            values = .int32([])
             var bits: [UInt8] = []
             _ = try readPrefixedLevels(buffer, start, count, 1, &bits)
             booleans.append(contentsOf: bits.lazy.map { $0 == 1 })

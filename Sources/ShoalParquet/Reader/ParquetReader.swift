@@ -1,4 +1,4 @@
-public import ShoalCore
+import ShoalCore
 
 /// Reads Parquet files into a ``ParquetTable``.
 ///

@@ -61,8 +61,8 @@ enum StatisticsBuilder {
             if lo == nil || x < lo! { lo = x }
             if hi == nil || x > hi! { hi = x }
         }
-        stats.minValue = lo.map(littleEndian)
-        stats.maxValue = hi.map(littleEndian)
+        stats.minValue = lo.map { littleEndian($0) }
+        stats.maxValue = hi.map { littleEndian($0) }
     }
 
     private static func setFloatMinMax<S: Sequence>(_ values: S, _ stats: inout Statistics)
