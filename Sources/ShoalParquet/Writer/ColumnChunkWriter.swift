@@ -50,7 +50,8 @@ struct ColumnChunkWriter {
             }
             let compressed = try options.compression.compress(body)
             guard let uncompressedSize = Int32(exactly: body.count),
-                let compressedSize = Int32(exactly: compressed.count)
+                let compressedSize = Int32(exactly: compressed.count),
+                let pageValues = Int32(exactly: levelsCount)
             else {
                 throw ShoalError(.limitExceeded, "column \(column.name): a page exceeds 2 GiB")
             }
@@ -59,7 +60,7 @@ struct ColumnChunkWriter {
                 uncompressedPageSize: uncompressedSize,
                 compressedPageSize: compressedSize,
                 dataPageHeader: DataPageHeader(
-                    numValues: Int32(clamping: levelsCount),
+                    numValues: pageValues,
                     encoding: PageEncoding.plain.rawValue,
                     definitionLevelEncoding: PageEncoding.rle.rawValue,
                     repetitionLevelEncoding: PageEncoding.rle.rawValue
