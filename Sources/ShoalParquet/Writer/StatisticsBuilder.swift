@@ -23,15 +23,14 @@ enum StatisticsBuilder {
         case .double(let v): setFloatMinMax(v.indices.lazy.filter(valid).map { v[$0] }, &stats)
         case .floatList(let v): setFloatMinMax(v.indices.lazy.filter(valid).flatMap { v[$0] }, &stats)
         case .string(let v):
-            var lo: String.UTF8View?
-            var hi: String.UTF8View?
+            var lo: Int?
+            var hi: Int?
             for i in v.indices where valid(i) {
-                let u = v[i].utf8
-                if lo == nil || u.lexicographicallyPrecedes(lo!) { lo = u }
-                if hi == nil || hi!.lexicographicallyPrecedes(u) { hi = u }
+                if lo == nil || utf8Less(v[i], v[lo!]) { lo = i }
+                if hi == nil || utf8Less(v[hi!], v[i]) { hi = i }
             }
-            stats.minValue = lo.map(Array.init)
-            stats.maxValue = hi.map(Array.init)
+            stats.minValue = lo.map { Array(v[$0].utf8) }
+            stats.maxValue = hi.map { Array(v[$0].utf8) }
         case .binary(let v):
             var lo: [UInt8]?
             var hi: [UInt8]?
@@ -43,6 +42,19 @@ enum StatisticsBuilder {
             stats.maxValue = hi
         }
         return stats
+    }
+
+    /// Unsigned bytewise order of the UTF-8 encodings.
+    private static func utf8Less(_ a: String, _ b: String) -> Bool {
+        var a = a
+        var b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = min(x.count, y.count)
+                for k in 0..<n where x[k] != y[k] { return x[k] < y[k] }
+                return x.count < y.count
+            }
+        }
     }
 
     private static func littleEndian<T: BitwiseCopyable>(_ value: T) -> [UInt8] {
