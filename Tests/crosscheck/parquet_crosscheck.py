@@ -166,6 +166,53 @@ def compare_exact(expected, actual):
     return None
 
 
+def decode_bits(kind, bits):
+    if kind == "float":
+        return struct.unpack("<f", struct.pack("<I", int(bits)))[0]
+    return struct.unpack("<d", struct.pack("<Q", int(bits)))[0]
+
+
+def compare_statistics(path, expected):
+    """Checks the min/max/null_count statistics pyarrow reports against the expected values."""
+    metadata = pq.ParquetFile(path).metadata
+    if metadata.num_row_groups == 0:
+        return None
+    group = metadata.row_group(0)
+    for index, column in enumerate(expected["columns"]):
+        kind = column["type"]
+        stats = group.column(index).statistics
+        if stats is None:
+            return "column %s: no statistics" % column["name"]
+        present = [v for v in column["values"] if v is not None]
+        if kind != "list<float>" and stats.null_count != len(column["values"]) - len(present):
+            return "column %s: null_count %d" % (column["name"], stats.null_count)
+        if kind in ("int32", "int64"):
+            values = [int(v) for v in present]
+        elif kind in ("float", "double"):
+            values = [decode_bits(kind, v) for v in present if not math.isnan(decode_bits(kind, v))]
+        elif kind == "list<float>":
+            values = [decode_bits("float", x) for v in present for x in v if not math.isnan(decode_bits("float", x))]
+        elif kind == "string":
+            values = present
+        elif kind == "boolean":
+            values = present
+        else:
+            continue
+        if not values:
+            if stats.has_min_max:
+                return "column %s: min/max without values" % column["name"]
+            continue
+        if not stats.has_min_max:
+            return "column %s: no min/max" % column["name"]
+        low, high = min(values), max(values)
+        if kind == "string":
+            low = min(values, key=lambda x: x.encode())
+            high = max(values, key=lambda x: x.encode())
+        if stats.min != low or stats.max != high:
+            return "column %s: min/max %r/%r, expected %r/%r" % (column["name"], stats.min, stats.max, low, high)
+    return None
+
+
 def check_swift(directory):
     failed = 0
     for name in sorted(os.listdir(directory)):
@@ -174,10 +221,12 @@ def check_swift(directory):
         path = os.path.join(directory, name)
         with open(path[:-len(".parquet")] + ".json") as f:
             expected = json.load(f)
-        for reader in ("pyarrow", "fastparquet"):
+        for reader in ("pyarrow", "pyarrow-statistics", "fastparquet"):
             try:
                 if reader == "pyarrow":
                     verdict = compare_exact(expected, table_json(pq.read_table(path)))
+                elif reader == "pyarrow-statistics":
+                    verdict = compare_statistics(path, expected)
                 else:
                     verdict = compare_fastparquet(path, expected)
             except Exception as error:  # noqa: BLE001 - any reader failure is a failed case
