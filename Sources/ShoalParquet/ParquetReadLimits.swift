@@ -25,11 +25,15 @@ public struct ParquetReadLimits: Sendable, Hashable {
     public var maxDictionaryEntries: Int
 
     /// Generous defaults for shards of up to a few hundred megabytes.
+    ///
+    /// Peak memory of a read is bounded by these numbers, not by the file size: a small file may legally describe
+    /// millions of null rows (an RLE run of nulls takes a few bytes). Lower ``maxRows`` and
+    /// ``maxValuesPerColumnChunk`` when reading files from untrusted peers into a small budget.
     public static let `default` = ParquetReadLimits(
         maxFooterLength: 64 << 20,
         maxPageSize: 256 << 20,
-        maxRows: 1 << 31,
-        maxValuesPerColumnChunk: 1 << 30,
+        maxRows: 1 << 26,
+        maxValuesPerColumnChunk: 1 << 28,
         maxSchemaElements: 10_000,
         maxRowGroups: 100_000,
         maxThriftDepth: 64,
