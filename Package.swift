@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "ShoalTransport", targets: ["ShoalTransport"]),
         .library(name: "ShoalHost", targets: ["ShoalHost"]),
         .library(name: "ShoalKademlia", targets: ["ShoalKademlia"]),
+        .library(name: "ShoalParquet", targets: ["ShoalParquet"]),
         .executable(name: "shoal", targets: ["shoal"]),
     ],
     dependencies: [
@@ -67,6 +68,19 @@ let package = Package(
         // MARK: - Discovery
         .target(name: "ShoalKademlia", dependencies: ["ShoalCore", "ShoalCrypto", protobuf]),
 
+        // MARK: - Datasets: Parquet (zlib, zstd)
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        .target(name: "ShoalParquet", dependencies: ["ShoalCore", "CZlib", "CZstd"]),
+
         // MARK: - Command line
         .executableTarget(
             name: "shoal",
@@ -90,6 +104,13 @@ let package = Package(
         .testTarget(name: "ShoalWireTests", dependencies: ["ShoalWire", "ShoalCore"]),
         .testTarget(name: "ShoalSecurityTests", dependencies: ["ShoalSecurity", "ShoalCore", "ShoalCrypto"]),
         .testTarget(name: "ShoalKademliaTests", dependencies: ["ShoalKademlia", "ShoalCore", "ShoalCrypto"]),
+        .testTarget(name: "ShoalParquetTests", dependencies: ["ShoalParquet", "ShoalCore"]),
+        // Test-only driver for scripts/parquet-crosscheck.sh (pyarrow/fastparquet) and the throughput benchmark.
+        .executableTarget(
+            name: "ShoalParquetCrossCheck",
+            dependencies: ["ShoalParquet", "ShoalCore"],
+            path: "Tests/ShoalParquetCrossCheck"
+        ),
         .testTarget(
             name: "ShoalHostTests",
             dependencies: ["ShoalHost", "ShoalTransport", "ShoalCore", "ShoalCrypto", "ShoalMultiformats"]

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Cross-checks ShoalParquet against pyarrow and fastparquet, in both directions.
+#   Swift writes 12 schemas x 4 codecs; pyarrow and fastparquet read them back and compare every value.
+#   pandas/pyarrow/fastparquet write default and variant files; the Swift reader reads them value for value,
+#   and rejects unsupported features with an error naming the column.
+# Prints one line per case and "N passed, M failed"; exits non-zero on any failure.
+# Uses (and creates if missing) the venv at .venv with the pinned versions in Tests/crosscheck/requirements-parquet.txt.
+set -euo pipefail
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+venv="${SHOAL_PARQUET_VENV:-$root/.venv}"
+requirements="$root/Tests/crosscheck/requirements-parquet.txt"
+
+if ! "$venv/bin/python" -c "import pyarrow, pandas, fastparquet" 2>/dev/null; then
+    echo "creating $venv (pinned: $(grep -v '^#' "$requirements" | tr '\n' ' '))" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q -r "$requirements"
+fi
+
+swift build --product ShoalParquetCrossCheck >&2
+driver="$(swift build --product ShoalParquetCrossCheck --show-bin-path)/ShoalParquetCrossCheck"
+
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+log="$work/log"
+
+set +e
+"$driver" write "$work/swift" >&2
+"$venv/bin/python" Tests/crosscheck/parquet_crosscheck.py check-swift "$work/swift" | tee -a "$log"
+"$venv/bin/python" Tests/crosscheck/parquet_crosscheck.py write-python "$work/python" >&2
+"$driver" read "$work/python" | grep -E '^(PASS|FAIL)' | tee -a "$log"
+set -e
+
+passed=$(grep -c '^PASS' "$log" || true)
+failed=$(grep -c '^FAIL' "$log" || true)
+expected_min=100
+if [ "$passed" -lt "$expected_min" ]; then
+    echo "FAIL crosscheck: only $passed cases ran (expected at least $expected_min)"
+    failed=$((failed + 1))
+fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
