@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 BUILD_FLAGS ?=
 
-.PHONY: all deps build test unit-test examples interop lint format run protos clean
+.PHONY: all deps build test unit-test examples interop crosscheck lint format run protos clean
 
 all: build
 
@@ -30,7 +30,10 @@ examples: deps
 interop: deps
 	interop/run.sh
 
-test: deps lint unit-test examples interop
+crosscheck: deps
+	scripts/parquet-crosscheck.sh
+
+test: deps lint unit-test examples interop crosscheck
 
 run: deps
 	$(SWIFT) build --product shoal $(BUILD_FLAGS)

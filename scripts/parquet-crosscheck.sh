@@ -9,7 +9,7 @@ set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-venv="${SHOAL_PARQUET_VENV:-$root/.venv}"
+venv="${SHOAL_PARQUET_VENV:-$root/.build-crosscheck/venv}"
 requirements="$root/Tests/crosscheck/requirements-parquet.txt"
 
 if ! "$venv/bin/python" -c "import pyarrow, pandas, fastparquet" 2>/dev/null; then

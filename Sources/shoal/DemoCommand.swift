@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShoalCore
+import ShoalHost
 import ShoalMultiformats
 
 /// `shoal demo`: what `make run` runs. It shows, on this machine only, what Shoal can do today.
@@ -18,6 +19,7 @@ struct DemoCommand: AsyncParsableCommand {
         print("")
         try identities()
         try addresses()
+        try await hosts()
         print("")
         print("demo finished: every step above was performed and checked")
     }
@@ -41,6 +43,37 @@ struct DemoCommand: AsyncParsableCommand {
             print("   \("".padding(toLength: 12, withPad: " ", startingAt: 0)) \(key.peerID.cidString)")
         }
         print("   keys written with mode 0600, read back, signatures verified")
+    }
+
+    private func hosts() async throws {
+        print("3. Two hosts on 127.0.0.1 (TCP + Noise + yamux), identify, ping, perf, a custom protocol")
+        let loopback = try Multiaddr("/ip4/127.0.0.1/tcp/0")
+        try await withHost(HostConfiguration(listenAddresses: [loopback])) { server in
+            server.registerRequestHandler("/shoal/demo/upper/1.0.0") { _, request in
+                Array(String(decoding: request, as: UTF8.self).uppercased().utf8)
+            }
+            print("   server listening on \(server.dialableAddresses[0])")
+            try await withHost(HostConfiguration(listenAddresses: [loopback])) { client in
+                let peer = try await client.connect(server.dialableAddresses[0])
+                let info = try await client.identify(peer)
+                print("   client identified \(peer): \(info.agentVersion), \(info.protocols.count) protocols")
+                let rtts = try await client.ping(peer, count: 3)
+                let millis = rtts.map { Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1e3 }
+                print("   ping round trips: \(millis.map { String(format: "%.2f ms", $0) }.joined(separator: ", "))")
+                let perf = try await client.perf(peer, upload: 4_000_000, download: 4_000_000)
+                guard perf.uploaded == 4_000_000, perf.downloaded == 4_000_000 else {
+                    throw CLIError(message: "perf moved the wrong number of bytes")
+                }
+                print("   perf: 4 MB up and 4 MB down in \(String(format: "%.2f", perf.totalSeconds)) s")
+                let reply = try await client.request(peer, protocol: "/shoal/demo/upper/1.0.0", Array("hello".utf8))
+                guard reply == Array("HELLO".utf8) else {
+                    throw CLIError(message: "custom protocol gave a wrong reply")
+                }
+                print(
+                    "   custom protocol /shoal/demo/upper/1.0.0: \"hello\" -> \"\(String(decoding: reply, as: UTF8.self))\""
+                )
+            }
+        }
     }
 
     private func addresses() throws {
