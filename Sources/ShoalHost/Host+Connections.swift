@@ -197,16 +197,25 @@ extension P2PHost {
                     "connection limit of \(configuration.limits.maximumConnections) reached"
                 )
             }
-            var existing = s.connections[peer] ?? []
+            // Connections already closing are forgotten now; their own teardown finds them gone.
+            var existing = (s.connections[peer] ?? []).filter { !$0.isClosed }
             guard existing.count < configuration.limits.maximumConnectionsPerPeer else {
                 throw ShoalError(.limitExceeded, "already \(existing.count) connections to \(peer)")
             }
             existing.append(connection)
-            // Simultaneous dials: both sides keep the connection dialed by the smaller peer ID, so they agree on
-            // which one to drop; new streams always use the first.
-            existing.sort { dialerID(of: $0).lexicographicallyPrecedes(dialerID(of: $1)) }
             s.connections[peer] = existing
-            return existing.count > 1 ? existing.last : nil
+            guard existing.count > 1 else { return nil }
+            // Two live connections: keep one, drain the other. When the two were dialed by different sides (a
+            // simultaneous dial), both sides keep the one dialed by the smaller peer ID, so they agree; when one side
+            // dialed twice, the older connection stays. New streams always use the first in the list.
+            let first = existing[0]
+            if dialerID(of: first) == dialerID(of: connection) { return connection }
+            let keepNew = dialerID(of: connection).lexicographicallyPrecedes(dialerID(of: first))
+            if keepNew {
+                s.connections[peer] = [connection] + existing.filter { $0 !== connection }
+                return first
+            }
+            return connection
         }
         peerStore.setPublicKey(connection.remotePublicKey, for: peer)
         if connection.direction == .outbound, let remote = connection.remoteAddress {

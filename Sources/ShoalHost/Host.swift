@@ -54,6 +54,7 @@ public final class P2PHost: Sendable {
         var ready: OneShot<[Multiaddr]> = OneShot()
         var jobs: AsyncStream<Job>.Continuation?
         var idleSince: [UInt64: Duration] = [:]
+        var signedRecord: (addresses: [Multiaddr], envelope: [UInt8])?
     }
 
     let state = Mutex(State())
@@ -188,14 +189,18 @@ public final class P2PHost: Sendable {
 
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
-                await withDiscardingTaskGroup { group in
-                    for listener in listeners {
-                        group.addTask { await self.acceptLoop(listener) }
+                await withTaskGroup(of: Void.self) { timers in
+                    timers.addTask { await self.maintenanceLoop() }
+                    await withDiscardingTaskGroup { group in
+                        for listener in listeners {
+                            group.addTask { await self.acceptLoop(listener) }
+                        }
+                        for await job in jobs {
+                            group.addTask { await job() }
+                        }
                     }
-                    group.addTask { await self.maintenanceLoop() }
-                    for await job in jobs {
-                        group.addTask { await job() }
-                    }
+                    // Every connection has ended: stop the timers at once rather than at their next tick.
+                    timers.cancelAll()
                 }
             } onGracefulShutdown: {
                 self.shutdown()
@@ -252,9 +257,9 @@ public final class P2PHost: Sendable {
 
     /// Applies the idle-connection policy once a second while running.
     private func maintenanceLoop() async {
-        while state.withLock({ $0.phase == .running }) {
+        while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
-            guard let idleTimeout = configuration.idleTimeout else { continue }
+            guard state.withLock({ $0.phase == .running }), let idleTimeout = configuration.idleTimeout else { continue }
             let now = ContinuousClock.now - startedAt
             let all = state.withLock { s in s.connections.values.flatMap { $0 } }
             var toClose: [MuxedConnection] = []

@@ -54,7 +54,9 @@ public struct HostConfiguration: Sendable {
         self.dialTimeout = .seconds(10)
         self.negotiationTimeout = .seconds(10)
         self.idleTimeout = .seconds(600)
-        self.yamux = YamuxConfiguration()
+        // A 2 MiB receive window per stream (announced on SYN/ACK; peers start at 256 KiB), so one stream can fill a
+        // fast link without waiting for window updates: go-libp2p auto-tunes up to 16 MiB.
+        self.yamux = YamuxConfiguration(receiveWindow: 2 * 1024 * 1024)
         self.logger = logger
     }
 }

@@ -113,35 +113,38 @@ package struct ConnectionRuntime: Sendable {
             }
             log.debug("connection established")
 
-            await withDiscardingTaskGroup { group in
-                // Writer: ciphertext in the order the connection produced it.
-                group.addTask {
-                    for await chunk in output {
-                        do { try await outbound.write(ByteBuffer(bytes: chunk)) } catch {
-                            connection.socketClosed(ShoalError(.closed, "write failed", cause: error))
-                            break
-                        }
-                    }
-                    nioChannel.close(promise: nil)
-                }
-                // Keepalive and deadlines.
-                group.addTask {
-                    while !connection.isClosed {
-                        try? await Task.sleep(for: .milliseconds(25))
+            await withTaskGroup(of: Void.self) { timers in
+                // Keepalive: the session's timer, checked four times a second.
+                timers.addTask {
+                    while !Task.isCancelled && !connection.isClosed {
+                        try? await Task.sleep(for: .milliseconds(250))
                         connection.tick(now: ConnectionClock.now)
                     }
                 }
-                // Inbound streams.
-                group.addTask { await serve(connection, streamIDs) }
-                // Reader.
-                do {
-                    while let chunk = try await io.iterator.next() {
-                        connection.receive(Array(chunk.readableBytesView), now: ConnectionClock.now)
+                await withDiscardingTaskGroup { group in
+                    // Writer: ciphertext in the order the connection produced it.
+                    group.addTask {
+                        for await chunk in output {
+                            do { try await outbound.write(ByteBuffer(bytes: chunk)) } catch {
+                                connection.socketClosed(ShoalError(.closed, "write failed", cause: error))
+                                break
+                            }
+                        }
+                        nioChannel.close(promise: nil)
                     }
-                    connection.socketClosed(nil)
-                } catch {
-                    connection.socketClosed(ShoalError(.closed, "read failed", cause: error))
+                    // Inbound streams.
+                    group.addTask { await serve(connection, streamIDs) }
+                    // Reader.
+                    do {
+                        while let chunk = try await io.iterator.next() {
+                            connection.receive(Array(chunk.readableBytesView), now: ConnectionClock.now)
+                        }
+                        connection.socketClosed(nil)
+                    } catch {
+                        connection.socketClosed(ShoalError(.closed, "read failed", cause: error))
+                    }
                 }
+                timers.cancelAll()
             }
             log.debug("connection closed", metadata: ["conn.reason": "\(connection.closeReason.map { "\($0)" } ?? "")"])
         }

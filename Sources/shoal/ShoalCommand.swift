@@ -22,6 +22,7 @@ struct ShoalCommand: AsyncParsableCommand {
             IdentifyCommand.self,
             PerfCommand.self,
             EchoCommand.self,
+            BenchCommand.self,
             VersionCommand.self,
             DemoCommand.self,
         ]

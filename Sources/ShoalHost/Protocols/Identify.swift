@@ -47,11 +47,19 @@ extension P2PHost {
         message.listenAddrs = addresses.map { Data($0.bytes) }
         if let observed { message.observedAddr = Data(observed.bytes) }
         message.protocols = registry.announcedProtocolIDs
-        let sequence = UInt64((ContinuousClock.now - startedAt).nanosecondsSince1970Estimate)
-        message.signedPeerRecord = Data(
-            SignedPeerRecord(key: configuration.identity, addresses: addresses, sequence: sequence).envelopeBytes
-        )
+        message.signedPeerRecord = Data(signedRecord(for: addresses))
         return (try? message.serializedBytes()) ?? []
+    }
+
+    /// Our signed peer record for `addresses`, signed once per address set (not once per identify).
+    func signedRecord(for addresses: [Multiaddr]) -> [UInt8] {
+        if let cached = state.withLock({ s in s.signedRecord.flatMap { $0.addresses == addresses ? $0.envelope : nil } }) {
+            return cached
+        }
+        let sequence = UInt64((ContinuousClock.now - startedAt).nanosecondsSince1970Estimate)
+        let envelope = SignedPeerRecord(key: configuration.identity, addresses: addresses, sequence: sequence).envelopeBytes
+        state.withLock { $0.signedRecord = (addresses, envelope) }
+        return envelope
     }
 
     func registerIdentify() {
