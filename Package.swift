@@ -113,7 +113,9 @@ let package = Package(
         ),
         .testTarget(
             name: "ShoalHostTests",
-            dependencies: ["ShoalHost", "ShoalTransport", "ShoalCore", "ShoalCrypto", "ShoalMultiformats"]
+            dependencies: [
+                "ShoalHost", "ShoalTransport", "ShoalSecurity", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
+            ]
         ),
     ]
 )

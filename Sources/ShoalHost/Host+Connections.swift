@@ -31,7 +31,7 @@ extension P2PHost {
 
     /// The open connection to use for `peer`, if any (the oldest one that is not closing).
     func existingConnection(to peer: PeerID) -> MuxedConnection? {
-        state.withLock { s in s.connections[peer]?.first { !$0.isClosed } }
+        state.withLock { s in s.connections[peer]?.first { !$0.isClosed && s.draining[$0.id] == nil } }
     }
 
     func connection(to peer: PeerID) async throws -> MuxedConnection {
@@ -223,9 +223,13 @@ extension P2PHost {
         }
         logger.debug("connected", metadata: ["peer.id": "\(peer)", "conn.direction": "\(connection.direction)"])
         emit(.connected(peer: peer, address: connection.remoteAddress, direction: connection.direction))
-        if let loser, loser.streamCount == 0 {
-            logger.debug("closing a redundant connection", metadata: ["peer.id": "\(peer)"])
-            loser.close()
+        if let loser {
+            logger.debug("draining a redundant connection", metadata: ["peer.id": "\(peer)"])
+            if loser.streamCount == 0 {
+                loser.close()
+            } else {
+                state.withLock { $0.draining[loser.id] = loser }
+            }
         }
     }
 
@@ -237,6 +241,7 @@ extension P2PHost {
         let peer = connection.remotePeer
         let last = state.withLock { s -> Bool in
             s.idleSince[connection.id] = nil
+            s.draining[connection.id] = nil
             guard var list = s.connections[peer] else { return false }
             list.removeAll { $0 === connection }
             s.connections[peer] = list.isEmpty ? nil : list

@@ -55,6 +55,8 @@ public final class P2PHost: Sendable {
         var jobs: AsyncStream<Job>.Continuation?
         var idleSince: [UInt64: Duration] = [:]
         var signedRecord: (addresses: [Multiaddr], envelope: [UInt8])?
+        /// Redundant connections (a simultaneous dial's loser) that close once their streams are done.
+        var draining: [UInt64: MuxedConnection] = [:]
     }
 
     let state = Mutex(State())
@@ -259,7 +261,14 @@ public final class P2PHost: Sendable {
     private func maintenanceLoop() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
-            guard state.withLock({ $0.phase == .running }), let idleTimeout = configuration.idleTimeout else { continue }
+            guard state.withLock({ $0.phase == .running }) else { continue }
+            let drained = state.withLock { s -> [MuxedConnection] in
+                let done = s.draining.values.filter { $0.isClosed || $0.streamCount == 0 }
+                for connection in done { s.draining[connection.id] = nil }
+                return done
+            }
+            for connection in drained { connection.close() }
+            guard let idleTimeout = configuration.idleTimeout else { continue }
             let now = ContinuousClock.now - startedAt
             let all = state.withLock { s in s.connections.values.flatMap { $0 } }
             var toClose: [MuxedConnection] = []

@@ -96,37 +96,41 @@ struct TransportBench: AsyncParsableCommand {
             let address = server.dialableAddresses[0]
 
             // 2. Throughput: the perf protocol, one stream, both directions in turn.
-            let (up, down) = try await stage("throughput") { try await withHost(HostConfiguration()) { client in
-                let peer = try await client.connect(address)
-                _ = try await client.perf(peer, upload: 16 << 20, download: 16 << 20)  // warm up
-                let upload = try await client.perf(peer, upload: bytes, download: 0)
-                let download = try await client.perf(peer, upload: 0, download: bytes)
-                return (
-                    Double(bytes) / upload.uploadSeconds / 1e6,
-                    Double(bytes) / download.downloadSeconds / 1e6
-                )
-            } }
+            let (up, down) = try await stage("throughput") {
+                try await withHost(HostConfiguration()) { client in
+                    let peer = try await client.connect(address)
+                    _ = try await client.perf(peer, upload: 16 << 20, download: 16 << 20)  // warm up
+                    let upload = try await client.perf(peer, upload: bytes, download: 0)
+                    let download = try await client.perf(peer, upload: 0, download: bytes)
+                    return (
+                        Double(bytes) / upload.uploadSeconds / 1e6,
+                        Double(bytes) / download.downloadSeconds / 1e6
+                    )
+                }
+            }
 
             // 3. Connection setups per second: TCP + Noise + yamux + one ping, then close; 8 client hosts in parallel,
             //    each dialing a new connection after closing the last (identify runs on each, both ways).
             let perClient = max(connections / 8, 1)
-            let setupSeconds = try await stage("connection setups") { try await measure {
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for _ in 0..<8 {
-                        group.addTask {
-                            try await withHost(HostConfiguration()) { client in
-                                for _ in 0..<perClient {
-                                    let peer = try await client.connect(address)
-                                    _ = try await client.ping(peer)
-                                    client.disconnect(peer)
-                                    while client.connectedPeers.contains(peer) { await Task.yield() }
+            let setupSeconds = try await stage("connection setups") {
+                try await measure {
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for _ in 0..<8 {
+                            group.addTask {
+                                try await withHost(HostConfiguration()) { client in
+                                    for _ in 0..<perClient {
+                                        let peer = try await client.connect(address)
+                                        _ = try await client.ping(peer)
+                                        client.disconnect(peer)
+                                        while client.connectedPeers.contains(peer) { await Task.yield() }
+                                    }
                                 }
                             }
                         }
+                        try await group.waitForAll()
                     }
-                    try await group.waitForAll()
                 }
-            } }
+            }
 
             // 4. Memory per idle connection: RSS growth while `idle` clients stay connected (both ends here).
             let memory = try await stage("idle memory") { try await IdleConnections.measure(idle, to: address) }
@@ -150,8 +154,16 @@ struct TransportBench: AsyncParsableCommand {
         print(String(format: "perf upload (Noise+yamux, loopback):     %8.1f MB/s", output2.perfUploadMBps))
         print(String(format: "perf download:                           %8.1f MB/s", output2.perfDownloadMBps))
         print(String(format: "throughput / ChaCha ceiling:             %8.2f", output2.throughputRatio))
-        print(String(format: "connection setups (TCP+Noise+yamux+ping): %7.0f /s over %d", output2.setupsPerSecond, output2.setupConnections))
-        print("memory per idle connection (both ends):  \(output2.bytesPerIdleConnection / 1024) KiB over \(output2.idleConnections)")
+        print(
+            String(
+                format: "connection setups (TCP+Noise+yamux+ping): %7.0f /s over %d",
+                output2.setupsPerSecond,
+                output2.setupConnections
+            )
+        )
+        print(
+            "memory per idle connection (both ends):  \(output2.bytesPerIdleConnection / 1024) KiB over \(output2.idleConnections)"
+        )
         print("  (client hosts themselves, measured apart: \(output2.bytesPerIdleHost / 1024) KiB each)")
     }
 }

@@ -39,7 +39,7 @@ struct HostOptions: ParsableArguments {
     }
 
     static func multiaddr(_ text: String) throws -> Multiaddr {
-        do { return try Multiaddr(text) } catch let error as MultiformatsError {
+        do { return try Multiaddr(text) } catch {
             throw CLIError(message: "invalid multiaddr: \(error.message)")
         }
     }

@@ -7,8 +7,14 @@ import Testing
 
 @Suite("P2PHost over loopback TCP")
 struct HostTests {
-    static func configuration(_ psk: String? = nil) throws -> HostConfiguration {
-        HostConfiguration(listenAddresses: [try Multiaddr("/ip4/127.0.0.1/tcp/0")])
+    /// A loopback host with generous deadlines: the suite runs beside CPU-heavy fuzz suites in debug builds.
+    static func configuration(listening: Bool = true) throws -> HostConfiguration {
+        var configuration = HostConfiguration(
+            listenAddresses: listening ? [try Multiaddr("/ip4/127.0.0.1/tcp/0")] : []
+        )
+        configuration.handshakeTimeout = .seconds(60)
+        configuration.negotiationTimeout = .seconds(60)
+        return configuration
     }
 
     @Test("two hosts connect, identify each other and ping")

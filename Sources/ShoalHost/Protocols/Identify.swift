@@ -53,11 +53,13 @@ extension P2PHost {
 
     /// Our signed peer record for `addresses`, signed once per address set (not once per identify).
     func signedRecord(for addresses: [Multiaddr]) -> [UInt8] {
-        if let cached = state.withLock({ s in s.signedRecord.flatMap { $0.addresses == addresses ? $0.envelope : nil } }) {
+        if let cached = state.withLock({ s in s.signedRecord.flatMap { $0.addresses == addresses ? $0.envelope : nil } }
+        ) {
             return cached
         }
         let sequence = UInt64((ContinuousClock.now - startedAt).nanosecondsSince1970Estimate)
-        let envelope = SignedPeerRecord(key: configuration.identity, addresses: addresses, sequence: sequence).envelopeBytes
+        let envelope = SignedPeerRecord(key: configuration.identity, addresses: addresses, sequence: sequence)
+            .envelopeBytes
         state.withLock { $0.signedRecord = (addresses, envelope) }
         return envelope
     }
