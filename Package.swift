@@ -17,6 +17,7 @@ let package = Package(
     products: [
         .library(name: "ShoalCrypto", targets: ["ShoalCrypto"]),
         .library(name: "ShoalCore", targets: ["ShoalCore"]),
+        .library(name: "ShoalSWIM", targets: ["ShoalSWIM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -36,8 +37,20 @@ let package = Package(
         // MARK: - Encodings and identity
         .target(name: "ShoalCore", dependencies: ["ShoalCrypto", protobuf]),
 
+        // MARK: - Membership (SWIM + Lifeguard)
+        .target(name: "ShoalSWIM", dependencies: ["ShoalCore", "ShoalCrypto"]),
+
+        // MARK: - Test kit and simulation (not products)
+        .target(name: "ShoalTestKit", dependencies: ["ShoalCore"]),
+        .target(name: "ShoalSWIMSim", dependencies: ["ShoalSWIM", "ShoalTestKit", "ShoalCrypto"]),
+        .executableTarget(name: "swim-sim", dependencies: ["ShoalSWIMSim", "ShoalSWIM"]),
+
         // MARK: - Tests
         .testTarget(name: "ShoalCryptoTests", dependencies: ["ShoalCrypto"]),
+        .testTarget(
+            name: "ShoalSWIMTests",
+            dependencies: ["ShoalSWIM", "ShoalSWIMSim", "ShoalTestKit", "ShoalCore", "ShoalCrypto"]
+        ),
     ]
 )
 

@@ -1,0 +1,110 @@
+// MARK: - Settings
+
+extension SWIM {
+    /// Protocol parameters. ``lan`` holds memberlist's LAN profile (see swim.md §2.5); ``wan`` and ``local``
+    /// its other profiles.
+    public struct Settings: Sendable, Hashable {
+        /// The protocol period T: one probe per period (scaled by the awareness score).
+        public var probeInterval: Duration = .seconds(1)
+        /// How long to wait for a direct ack before asking intermediaries (scaled by the awareness score).
+        public var probeTimeout: Duration = .milliseconds(500)
+        /// k: how many intermediaries to ask for an indirect probe.
+        public var indirectChecks = 3
+        /// An intermediary waits this fraction of ``probeTimeout`` before sending a nack.
+        public var indirectTimeoutFraction = 0.8
+        /// Suspicion Min = suspicionMult × max(1, log10 N) × T.
+        public var suspicionMult = 4
+        /// Suspicion Max = suspicionMaxTimeoutMult × Min.
+        public var suspicionMaxTimeoutMult = 6
+        /// Each broadcast is sent retransmitMult × ceil(log10(N+1)) times.
+        public var retransmitMult = 4
+        /// How often pending broadcasts are pushed to random members.
+        public var gossipInterval: Duration = .milliseconds(200)
+        /// How many members each gossip round targets.
+        public var gossipNodes = 3
+        /// The push-pull (full state sync) period for N ≤ 32; it grows with log2 N above.
+        public var pushPullInterval: Duration = .seconds(30)
+        /// The awareness score ranges over 0..<awarenessMaxMultiplier.
+        public var awarenessMaxMultiplier = 8
+        /// Dead and left members are still gossiped to, and kept, this long.
+        public var gossipToTheDeadTime: Duration = .seconds(30)
+        /// How long a dead or left identity is remembered after it is reaped, to ignore stale gossip about it.
+        public var tombstoneTime: Duration = .seconds(3600)
+        /// The datagram budget, including the security overhead (``PacketSecurity/maxOverhead``).
+        public var packetBudget = 1400
+        /// Lifeguard on: awareness scaling, nacks, the buddy system and confirmation-scaled suspicion. Off: a
+        /// fixed suspicion timeout (Min) and none of the rest (classic SWIM, for contrast runs).
+        public var lifeguard = true
+        /// The most members tracked (further new members are ignored and counted).
+        public var maxMembers = 65_536
+        /// The most probes relayed for others at once.
+        public var maxPendingRelays = 1024
+        /// The most broadcasts queued.
+        public var maxQueuedBroadcasts = 8192
+
+        /// Settings with the LAN defaults.
+        public init() {}
+
+        /// memberlist's LAN profile (the defaults).
+        public static var lan: Settings { Settings() }
+
+        /// memberlist's WAN profile.
+        public static var wan: Settings {
+            var s = Settings()
+            s.probeInterval = .seconds(5)
+            s.probeTimeout = .seconds(3)
+            s.suspicionMult = 6
+            s.gossipInterval = .milliseconds(500)
+            s.gossipNodes = 4
+            s.pushPullInterval = .seconds(60)
+            s.gossipToTheDeadTime = .seconds(60)
+            return s
+        }
+
+        /// memberlist's local (loopback) profile.
+        public static var local: Settings {
+            var s = Settings()
+            s.probeTimeout = .milliseconds(200)
+            s.indirectChecks = 1
+            s.suspicionMult = 3
+            s.retransmitMult = 2
+            s.gossipInterval = .milliseconds(100)
+            s.pushPullInterval = .seconds(15)
+            s.gossipToTheDeadTime = .seconds(15)
+            return s
+        }
+    }
+
+    // MARK: - Lifeguard math
+
+    /// The formulas of memberlist and Lifeguard, as pure functions.
+    public enum Lifeguard {
+        /// How many times a broadcast is sent: `mult × ceil(log10(n + 1))`.
+        public static func retransmitLimit(mult: Int, members n: Int) -> Int {
+            mult * SWIMMath.ceilLog10(max(n, 0) + 1)
+        }
+
+        /// The suspicion minimum: `mult × max(1, log10 n) × interval`, in nanoseconds.
+        public static func suspicionMin(mult: Int, members n: Int, interval: UInt64) -> UInt64 {
+            let scale = max(1.0, SWIMMath.ln(Double(max(n, 1))) / SWIMMath.ln(10))
+            return UInt64(Double(mult) * scale * Double(interval))
+        }
+
+        /// The suspicion timeout after `confirmations` independent confirmations:
+        /// `max(min, max − (max − min) × log(c + 1) / log(k + 1))`, rounded down to milliseconds; `min` when k < 1.
+        public static func suspicionTimeout(confirmations c: Int, k: Int, min lo: UInt64, max hi: UInt64) -> UInt64 {
+            guard k >= 1, hi > lo else { return lo }
+            let fraction = SWIMMath.ln(Double(c + 1)) / SWIMMath.ln(Double(k + 1))
+            let raw = Double(hi) - fraction * Double(hi - lo)
+            let ms = UInt64(max(raw, 0) / 1_000_000) * 1_000_000
+            return Swift.max(lo, ms)
+        }
+
+        /// The push-pull interval for `n` members: base × (ceil(log2 n − log2 32) + 1) above 32 members.
+        public static func pushPullInterval(base: UInt64, members n: Int) -> UInt64 {
+            guard n > 32 else { return base }
+            let mult = SWIMMath.ceilLog2((n + 31) / 32) + 1
+            return base * UInt64(mult)
+        }
+    }
+}
