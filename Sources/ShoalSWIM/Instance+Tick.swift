@@ -99,7 +99,7 @@ extension SWIM.Instance {
         } else {
             adjustAwareness(1)
         }
-        guard let m = table[p.target], m.status == .alive else { return }
+        guard let m = table[p.target], m.status == .alive || m.status == .suspect else { return }
         counters.suspicionsRaised += 1
         applySuspect(SWIM.Claim(node: p.target, incarnation: m.record.incarnation, from: node), now: now, into: &out)
     }
