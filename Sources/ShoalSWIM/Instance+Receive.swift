@@ -57,7 +57,7 @@ extension SWIM.Instance {
                 )
             )
         case .ack(let seq):
-            if probeAcked(sequence: seq) { return }
+            if probeAcked(sequence: seq) || verificationAcked(sequence: seq, now: now) { return }
             if let r = relays.removeValue(forKey: seq) {
                 out.append(
                     .send(makePacket([.ack(sequence: r.originSequence)], excluding: nil), to: r.origin, node: nil)
@@ -218,6 +218,8 @@ extension SWIM.Instance {
         }
         guard c.incarnation == incarnation, !hasLeft else {
             counters.staleMessages += 1
+            // Whoever still spreads the old claim missed our refutation: gossip our record again.
+            if !hasLeft, !queue.contains(about: node) { queue.enqueue(.record(ownRecord), about: node) }
             return
         }
         counters.refutations += 1

@@ -136,10 +136,60 @@ extension SWIM.Instance {
             if let s = table[id]?.suspicion, s.deadline <= now { due.append(id) }
         }
         for id in due.sorted() {
-            guard let m = table[id], m.status == .suspect else { continue }
+            guard var m = table[id], m.status == .suspect, var s = m.suspicion else { continue }
+            if settings.lifeguard, settings.verifyBeforeDeclaringDead, s.verifyDeadline == nil {
+                s.verifyDeadline = now &+ scaled(settings.probeTimeout)
+                m.suspicion = s
+                table[id] = m
+                startVerification(of: id, member: m, now: now, into: &out)
+                continue
+            }
             counters.deathsDeclared += 1
             applyDead(SWIM.Claim(node: id, incarnation: m.record.incarnation, from: node), now: now, into: &out)
         }
+    }
+
+    /// The last-chance probe before a death: a ping carrying the suspicion, plus ping requests, at once.
+    mutating func startVerification(
+        of id: SWIM.NodeID,
+        member m: MemberState,
+        now: SWIM.Time,
+        into out: inout [SWIM.Directive]
+    ) {
+        let seq = nextSequence()
+        if verifications.count >= settings.maxPendingRelays, let first = verifications.keys.first {
+            verifications[first] = nil
+        }
+        verifications[seq] = id
+        counters.verifications += 1
+        let claim = SWIM.Claim(node: id, incarnation: m.record.incarnation, from: m.suspicion?.accuser ?? node)
+        let ping = makePacket([.ping(sequence: seq, target: id), .suspect(claim)], excluding: id)
+        out.append(.send(ping, to: m.record.address, node: id))
+        let helpers = sample(settings.indirectChecks) { $0.status == .alive && $0.record.node != id }
+        for h in helpers {
+            guard let hm = table[h] else { continue }
+            let request = SWIM.Message.pingRequest(
+                sequence: seq,
+                target: id,
+                targetAddress: m.record.address,
+                wantsNack: false
+            )
+            out.append(.send(makePacket([request], excluding: nil), to: hm.record.address, node: h))
+        }
+    }
+
+    /// An ack to a last-chance probe: the suspect is reachable, so its suspicion starts over (it has been told).
+    mutating func verificationAcked(sequence: UInt32, now: SWIM.Time) -> Bool {
+        guard let id = verifications.removeValue(forKey: sequence) else { return false }
+        if var m = table[id], m.status == .suspect, var s = m.suspicion {
+            s.start = now
+            s.confirmations = []
+            s.verifyDeadline = nil
+            m.suspicion = s
+            table[id] = m
+            counters.verificationsAnswered += 1
+        }
+        return true
     }
 
     // MARK: - Reaping

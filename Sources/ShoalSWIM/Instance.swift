@@ -19,9 +19,11 @@ extension SWIM {
             var k: Int
             var accuser: NodeID
             var confirmations: Set<NodeID> = []
+            var verifyDeadline: Time?
 
             var deadline: Time {
-                start
+                if let verifyDeadline { return verifyDeadline }
+                return start
                     &+ Lifeguard.suspicionTimeout(
                         confirmations: confirmations.count,
                         k: k,
@@ -80,6 +82,7 @@ extension SWIM {
         var probeIndex = 0
         var probe: Probe?
         var relays: [UInt32: Relay] = [:]
+        var verifications: [UInt32: NodeID] = [:]
         var queue: TransmitQueue
         var random: SWIMRandom
         var sequence: UInt32

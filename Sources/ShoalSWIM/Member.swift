@@ -102,5 +102,9 @@ extension SWIM {
         public var suspicionsRaised = 0
         /// Members this instance declared dead itself (its suspicion timer fired).
         public var deathsDeclared = 0
+        /// Last-chance probes sent before declaring a suspect dead.
+        public var verifications = 0
+        /// Last-chance probes that were answered (the suspicion started over).
+        public var verificationsAnswered = 0
     }
 }

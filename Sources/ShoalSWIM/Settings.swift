@@ -35,6 +35,10 @@ extension SWIM {
         /// Lifeguard on: awareness scaling, nacks, the buddy system and confirmation-scaled suspicion. Off: a
         /// fixed suspicion timeout (Min) and none of the rest (classic SWIM, for contrast runs).
         public var lifeguard = true
+        /// Before declaring a suspect dead, probe it once more (directly with the suspicion attached, and through
+        /// k intermediaries) for one probe timeout; an ack restarts the suspicion instead. A Shoal extension that
+        /// gives a member that missed the refutation's gossip a last chance to hear it (off with `lifeguard`).
+        public var verifyBeforeDeclaringDead = true
         /// The most members tracked (further new members are ignored and counted).
         public var maxMembers = 65_536
         /// The most probes relayed for others at once.

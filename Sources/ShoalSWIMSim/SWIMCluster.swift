@@ -56,6 +56,8 @@ public final class SWIMCluster {
     public var onEvent: ((Int, SWIM.MemberEvent, UInt64) -> Void)?
     /// Called for driver actions scheduled with `sim.scheduleAction(at:tag:)`: tag, time.
     public var onAction: ((UInt64, UInt64) -> Void)?
+    /// Called for every packet delivered as a value: receiver, sender, packet (for tracing).
+    public var onDeliver: ((Int, Int, SWIM.Packet) -> Void)?
     /// Whether a node's instance is running (false after ``stop(_:)``).
     public private(set) var running: [Bool]
 
@@ -194,6 +196,7 @@ public final class SWIMCluster {
         let now = sim.now
         switch message {
         case .packet(let p):
+            onDeliver?(to, from, p)
             perform(to, instances[to].receive(p, from: Self.address(from), now: now))
         case .datagram(let bytes):
             let packet: SWIM.Packet?

@@ -91,6 +91,8 @@ public enum SWIMScenarios {
         public var stalledMaxAwareness = 0
         /// The largest awareness score seen on any other member.
         public var othersMaxAwareness = 0
+        /// Each "dead" event: observer, subject, virtual seconds, whether the subject was the stalling member.
+        public var deaths: [(observer: Int, subject: Int, at: Double, subjectStalls: Bool)] = []
     }
 
     /// N healthy members under uniform loss, one of them stalling 2–5 s at random (every 5–15 s after the
@@ -104,16 +106,19 @@ public enum SWIMScenarios {
     ) throws -> FalsePositiveResult {
         var settings = SWIM.Settings.lan
         settings.lifeguard = lifeguard
+        settings.verifyBeforeDeclaringDead = lifeguard
         let cluster = try SWIMCluster(n: n, settings: settings, seed: seed, loss: loss)
         var random = SimRandom(seed: seed ^ 0x57A1)
         let stalled = random.below(n)
         var result = FalsePositiveResult()
         var victims: Set<SWIM.NodeID> = []
-        cluster.onEvent = { _, event, _ in
+        cluster.onEvent = { observer, event, now in
             switch event.kind {
             case .dead:
                 result.deadEvents += 1
                 victims.insert(event.member.node)
+                let subject = cluster.index(of: event.member.node) ?? -1
+                result.deaths.append((observer, subject, Double(now) / Double(second), subject == stalled))
             case .suspect:
                 result.suspectEvents += 1
             default:

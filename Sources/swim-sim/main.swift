@@ -79,6 +79,7 @@ func runFalsePositives() throws {
                 total.stalls += r.stalls
                 total.stalledMaxAwareness = max(total.stalledMaxAwareness, r.stalledMaxAwareness)
                 total.othersMaxAwareness = max(total.othersMaxAwareness, r.othersMaxAwareness)
+                total.deaths += r.deaths
             }
         }
         print(
@@ -91,6 +92,13 @@ func runFalsePositives() throws {
                 + "stalls \(total.stalls); max awareness stalled \(total.stalledMaxAwareness), "
                 + "others \(total.othersMaxAwareness); wall \(elapsed)"
         )
+        if arguments.contains("--verbose") {
+            for d in total.deaths {
+                print(
+                    "    dead: observer \(d.observer) subject \(d.subject) at \(fmt(d.at)) s stalling \(d.subjectStalls)"
+                )
+            }
+        }
     }
 }
 

@@ -223,7 +223,12 @@ struct InstanceTests {
         _ = lone.receive(suspect(1), from: testAddress(1), now: start + 1)
         _ = lone.tick(now: start + 25_000 * millisecond)
         #expect(lone.status(of: nodeID(5)) == .suspect)
-        let events = lone.tick(now: start + 26_000 * millisecond).events
+        // At the deadline a last-chance probe goes out (with the suspicion attached) instead of a death...
+        let last = lone.tick(now: start + 26_000 * millisecond).sends
+        #expect(lone.status(of: nodeID(5)) == .suspect)
+        #expect(last.contains { $0.to == testAddress(5) && $0.packet.messages.contains { $0.isSuspectClaim } })
+        // ...and without an answer the member is declared dead one (health-scaled) probe timeout later.
+        let events = lone.tick(now: start + 30_000 * millisecond).events
         #expect(lone.status(of: nodeID(5)) == .dead)
         #expect(events.contains { $0.kind == .dead && $0.member.node == nodeID(5) })
 
@@ -234,8 +239,62 @@ struct InstanceTests {
         #expect(confirmed.status(of: nodeID(5)) == .suspect)
         _ = confirmed.receive(suspect(3), from: testAddress(3), now: check + 1)
         _ = confirmed.tick(now: check + 2)
+        _ = confirmed.tick(now: check + 2 + 500 * millisecond)
         #expect(confirmed.status(of: nodeID(5)) == .dead)
         #expect(confirmed.counters.deathsDeclared == 1)
+        #expect(confirmed.counters.verifications == 1)
+    }
+
+    @Test("an answered last-chance probe restarts the suspicion instead of declaring death")
+    func verificationAnswered() throws {
+        var a = try makeGroup(12)[0]
+        let start = 10 * second
+        for from in 1...3 {
+            _ = a.receive(
+                packet(from: from, [.suspect(SWIM.Claim(node: nodeID(5), incarnation: 0, from: nodeID(from)))]),
+                from: testAddress(from),
+                now: start
+            )
+        }
+        let out = a.tick(now: start + 4_400 * millisecond).sends
+        var seq: UInt32?
+        for (p, to) in out where to == testAddress(5) {
+            for case .ping(let s, _) in p.messages { seq = s }
+        }
+        let verifySeq = try #require(seq)
+        _ = a.receive(
+            packet(from: 5, [.ack(sequence: verifySeq)]),
+            from: testAddress(5),
+            now: start + 4_401 * millisecond
+        )
+        #expect(a.counters.verificationsAnswered == 1)
+        _ = a.tick(now: start + 5_000 * millisecond)
+        #expect(a.status(of: nodeID(5)) == .suspect)
+        _ = a.tick(now: start + 9_000 * millisecond)
+        #expect(a.status(of: nodeID(5)) == .suspect)
+    }
+
+    @Test("a stale claim about itself makes a member gossip its current record again")
+    func staleClaimRegossips() throws {
+        var a = try makeGroup(3)[0]
+        let old = SWIM.Claim(node: nodeID(0), incarnation: 0, from: nodeID(1))
+        _ = a.receive(packet(from: 1, [.suspect(old)]), from: testAddress(1), now: 0)
+        #expect(a.incarnation == 1)
+        var now: UInt64 = 0
+        for _ in 0..<100 where a.pendingBroadcasts > 0 {
+            now += 200 * millisecond
+            _ = a.tick(now: now)
+        }
+        #expect(a.pendingBroadcasts == 0)
+        let reply = a.receive(
+            packet(from: 1, [.ping(sequence: 9, target: nodeID(0)), .suspect(old)]),
+            from: testAddress(1),
+            now: now + 1
+        )
+        let ack = try #require(reply.sends.first?.packet)
+        #expect(ack.messages.first == .ack(sequence: 9))
+        #expect(ack.records.contains { $0.node == nodeID(0) && $0.incarnation == 1 })
+        #expect(a.incarnation == 1)
     }
 
     @Test("awareness rises with missed nacks and refutations, falls with acks, and stretches the probe interval")
@@ -286,6 +345,7 @@ struct InstanceTests {
     func lifeguardOff() throws {
         var settings = SWIM.Settings.lan
         settings.lifeguard = false
+        settings.verifyBeforeDeclaringDead = false
         var a = try makeGroup(12, settings: settings)[0]
         let ping = Self.tickUntilPing(&a, from: 0)
         let requests = a.tick(now: ping.at + 500 * millisecond).sends
@@ -299,7 +359,7 @@ struct InstanceTests {
         _ = a.tick(now: ping.at + second)
         #expect(a.awareness == 0)
         #expect(a.status(of: ping.target) == .suspect)
-        // A lone suspicion expires at Min (≈ 4.32 s at N = 12), not Max.
+        // A lone suspicion expires at Min (≈ 4.32 s at N = 12), not Max, with no last-chance probe.
         _ = a.tick(now: ping.at + second + 4_400 * millisecond)
         #expect(a.status(of: ping.target) == .dead)
     }
@@ -418,5 +478,12 @@ struct InstanceTests {
         #expect(size > 1400 - 430)
         #expect(p.messages.first == .ack(sequence: 1))
         #expect(p.records.count == 3)
+    }
+}
+
+extension SWIM.Message {
+    var isSuspectClaim: Bool {
+        if case .suspect = self { return true }
+        return false
     }
 }
