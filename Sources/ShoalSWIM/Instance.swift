@@ -230,6 +230,9 @@ extension SWIM {
             if !wasLive && isLive { liveCount += 1 }
             m.status = status
             m.changedAt = now
+            if status != .suspect, m.suspicion?.verifyDeadline != nil {
+                for (seq, target) in verifications where target == id { verifications[seq] = nil }
+            }
             if status != .suspect {
                 m.suspicion = nil
                 suspects.remove(id)

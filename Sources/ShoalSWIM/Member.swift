@@ -12,6 +12,8 @@ extension SWIM {
         /// Left gracefully (terminal for this node identity).
         case left
 
+        /// A short human-readable form.
+
         public var description: String {
             switch self {
             case .alive: return "alive"

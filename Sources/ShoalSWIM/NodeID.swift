@@ -76,6 +76,8 @@ extension SWIM {
             k0 == other.k0 && k1 == other.k1 && k2 == other.k2 && k3 == other.k3
         }
 
+        /// A short human-readable form.
+
         public var description: String {
             let hex = String(k0 >> 32, radix: 16)
             return "node(\(hex)…/\(String(uid, radix: 16)))"
@@ -102,6 +104,8 @@ extension SWIM {
         }
 
         init(unchecked bytes: [UInt8]) { self.bytes = bytes }
+
+        /// A short human-readable form.
 
         public var description: String { "addr(\(bytes.map { String($0) }.joined(separator: ".")))" }
     }

@@ -50,7 +50,8 @@ extension SWIM {
         public static let maxOverhead = 73
         /// The largest datagram accepted or produced.
         public static let maxDatagramByteCount = WireCodec.maxPacketByteCount
-        /// The most senders tracked for replay protection.
+        /// The most senders tracked for replay protection (when full, an arbitrary tracked sender is forgotten;
+        /// its next datagram then starts a fresh window).
         public static let maxTrackedSenders = 16_384
 
         static let sealedVersion: UInt8 = 0xA1

@@ -6,6 +6,19 @@
 /// and message types, ``SWIM/WireCodec`` (the datagram format) and ``SWIM/PacketSecurity`` (sealing with a
 /// cluster key, or Ed25519 signatures without one).
 ///
+/// Semantics follow memberlist (swim.md): randomized round-robin probing, ping-req through k members,
+/// suspicion timeouts `max(Min, Max − (Max − Min)·log(C+1)/log(K+1))`, retransmit limit
+/// `mult·ceil(log10(N+1))`, push-pull downgrading remote deaths to suspicions, left = the member's own signed
+/// "left" record. Differences: members are identified by an Ed25519 key plus a per-start uid, alive/left
+/// records are signed by their member (claims above the known incarnation are rejected), the probe timeout
+/// scales with the awareness score as well as the interval, and (``Settings/verifyBeforeDeclaringDead``) a
+/// suspect gets one last direct-and-indirect probe before it is declared dead.
+///
+/// Known limits: a restarted member (same key, new uid) is detected through the ordinary failure detector,
+/// not replaced at once; suspect/dead claims are unsigned, so a malicious member can forge confirmations
+/// (never refutations or metadata); a long partition past the gossip-to-the-dead time needs the shell to
+/// re-join through seeds.
+///
 /// Time: every input takes `now`, a `UInt64` count of nanoseconds since an arbitrary origin chosen by the
 /// shell (a monotonic clock). The instance never reads a clock; it asks to be woken with a
 /// ``SWIM/Directive/wake(at:)`` directive.
