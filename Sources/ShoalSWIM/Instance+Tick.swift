@@ -116,7 +116,9 @@ extension SWIM.Instance {
 
     mutating func expireRelays(now: SWIM.Time, into out: inout [SWIM.Directive]) {
         guard !relays.isEmpty else { return }
-        for (seq, r) in relays where r.deadline <= now {
+        // Sorted, so that the output order does not depend on the process's hash seed (deterministic runs).
+        for seq in relays.keys.sorted() {
+            guard let r = relays[seq], r.deadline <= now else { continue }
             relays[seq] = nil
             if r.wantsNack {
                 counters.nacksSent += 1
@@ -157,7 +159,7 @@ extension SWIM.Instance {
         into out: inout [SWIM.Directive]
     ) {
         let seq = nextSequence()
-        if verifications.count >= settings.maxPendingRelays, let first = verifications.keys.first {
+        if verifications.count >= settings.maxPendingRelays, let first = verifications.keys.min() {
             verifications[first] = nil
         }
         verifications[seq] = id

@@ -155,7 +155,7 @@ extension SWIM {
         // MARK: - Queries
 
         /// Every known member other than this one (including suspect, dead and left ones still retained).
-        public var members: [Member] { table.values.map(\.snapshot) }
+        public var members: [Member] { table.values.map(\.snapshot).sorted { $0.node < $1.node } }
 
         /// A snapshot of one member (this one included).
         public func member(_ id: NodeID) -> Member? {

@@ -91,22 +91,28 @@ public enum SWIMScenarios {
         public var stalledMaxAwareness = 0
         /// The largest awareness score seen on any other member.
         public var othersMaxAwareness = 0
+        /// Last-chance probes sent (suspicions that reached their timeout), and how many were answered.
+        public var verifications = 0
+        /// Last-chance probes answered.
+        public var verificationsAnswered = 0
         /// Each "dead" event: observer, subject, virtual seconds, whether the subject was the stalling member.
         public var deaths: [(observer: Int, subject: Int, at: Double, subjectStalls: Bool)] = []
     }
 
     /// N healthy members under uniform loss, one of them stalling 2–5 s at random (every 5–15 s after the
-    /// previous stall ends). Nobody crashes, so every "dead" is a false positive.
+    /// previous stall ends). Nobody crashes, so every "dead" is a false positive. `verify` overrides
+    /// ``SWIM/Settings/verifyBeforeDeclaringDead`` (by default it follows `lifeguard`).
     public static func falsePositives(
         n: Int = 32,
         duration: UInt64 = 1800 * 1_000_000_000,
         loss: Double = 0.10,
         lifeguard: Bool,
+        verify: Bool? = nil,
         seed: UInt64
     ) throws -> FalsePositiveResult {
         var settings = SWIM.Settings.lan
         settings.lifeguard = lifeguard
-        settings.verifyBeforeDeclaringDead = lifeguard
+        settings.verifyBeforeDeclaringDead = verify ?? lifeguard
         let cluster = try SWIMCluster(n: n, settings: settings, seed: seed, loss: loss)
         var random = SimRandom(seed: seed ^ 0x57A1)
         let stalled = random.below(n)
@@ -147,6 +153,8 @@ public enum SWIMScenarios {
         }
         result.membersDeclaredDead = victims.count
         result.refutations = cluster.instances.reduce(0) { $0 + $1.counters.refutations }
+        result.verifications = cluster.instances.reduce(0) { $0 + $1.counters.verifications }
+        result.verificationsAnswered = cluster.instances.reduce(0) { $0 + $1.counters.verificationsAnswered }
         return result
     }
 

@@ -1,6 +1,7 @@
 // swim-sim: prints the SWIM simulation figures (virtual time, deterministic seeds).
 //
-// Usage: swim-sim [crash|fp|dissemination|load|all] [--trials N] [--minutes M]
+// Usage: swim-sim [crash|fp|dissemination|load|all] [--trials N] [--n N] [--loss-percent P] [--minutes M]
+//                 [--seconds S] [--verbose]
 
 import ShoalSWIM
 import ShoalSWIMSim
@@ -30,20 +31,21 @@ let clock = ContinuousClock()
 func runCrash() throws {
     let trials = option("--trials", 50)
     let n = option("--n", 100)
+    let loss = Double(option("--loss-percent", 0)) / 100
     var all: [Double] = []
     var lastMember: [Double] = []
     var undetected = 0
     var falseDeaths = 0
     let elapsed = try clock.measure {
         for seed in 0..<trials {
-            let r = try SWIMScenarios.crashDetection(n: n, seed: UInt64(seed) &+ 1000)
+            let r = try SWIMScenarios.crashDetection(n: n, seed: UInt64(seed) &+ 1000, loss: loss)
             all += r.perMember
             if let a = r.allDead { lastMember.append(a) }
             undetected += r.undetected
             falseDeaths += r.falseDeaths
         }
     }
-    print("crash detection N=\(n), \(trials) seeds (LAN profile, no loss):")
+    print("crash detection N=\(n), \(trials) seeds (LAN profile, \(Int(loss * 100))% loss):")
     print(
         "  per live member: p50 \(fmt(SWIMScenarios.percentile(all, 0.5))) s, "
             + "p99 \(fmt(SWIMScenarios.percentile(all, 0.99))) s, max \(fmt(all.max())) s "
@@ -61,15 +63,22 @@ func runCrash() throws {
 func runFalsePositives() throws {
     let minutes = option("--minutes", 30)
     let seeds = option("--trials", 1)
-    for lifeguard in [true, false] {
+    let loss = Double(option("--loss-percent", 10)) / 100
+    let variants: [(lifeguard: Bool, verify: Bool, name: String)] = [
+        (true, true, "lifeguard on (with last-chance probe)"),
+        (true, false, "lifeguard on, no last-chance probe"),
+        (false, false, "lifeguard off (classic SWIM)"),
+    ]
+    for (lifeguard, verify, name) in variants {
         var total = SWIMScenarios.FalsePositiveResult()
         let elapsed = try clock.measure {
             for seed in 0..<seeds {
                 let r = try SWIMScenarios.falsePositives(
                     n: 32,
                     duration: UInt64(minutes) * 60 * 1_000_000_000,
-                    loss: 0.10,
+                    loss: loss,
                     lifeguard: lifeguard,
+                    verify: verify,
                     seed: UInt64(seed) &+ 77
                 )
                 total.deadEvents += r.deadEvents
@@ -80,17 +89,23 @@ func runFalsePositives() throws {
                 total.stalledMaxAwareness = max(total.stalledMaxAwareness, r.stalledMaxAwareness)
                 total.othersMaxAwareness = max(total.othersMaxAwareness, r.othersMaxAwareness)
                 total.deaths += r.deaths
+                if arguments.contains("--verbose") {
+                    print("    seed \(seed): verifications \(r.verifications) suspects \(r.suspectEvents)")
+                }
+                total.verifications += r.verifications
+                total.verificationsAnswered += r.verificationsAnswered
             }
         }
         print(
-            "false positives N=32, \(minutes) min x \(seeds) seed(s), 10% loss, one member stalling 2-5 s, "
-                + "lifeguard \(lifeguard ? "on" : "off"):"
+            "false positives N=32, \(minutes) min x \(seeds) seed(s), \(Int(loss * 100))% loss, one member stalling 2-5 s, "
+                + "\(name):"
         )
         print(
             "  healthy members declared dead: \(total.membersDeclaredDead) (dead events over all observers: "
                 + "\(total.deadEvents)); suspect events \(total.suspectEvents); refutations \(total.refutations); "
                 + "stalls \(total.stalls); max awareness stalled \(total.stalledMaxAwareness), "
-                + "others \(total.othersMaxAwareness); wall \(elapsed)"
+                + "others \(total.othersMaxAwareness); last-chance probes \(total.verifications) "
+                + "(answered \(total.verificationsAnswered)); wall \(elapsed)"
         )
         if arguments.contains("--verbose") {
             for d in total.deaths {

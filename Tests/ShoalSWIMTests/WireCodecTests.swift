@@ -159,4 +159,29 @@ struct WireCodecTests {
         #expect(decoded < 60_000)
         #expect(security.counters.accepted == 0)
     }
+
+    @Test("fuzz: 5,000 mutated push-pull states never crash the decoder")
+    func fuzzPushPull() throws {
+        var random = SimRandom(seed: 0x9911)
+        var group = try makeGroup(6)
+        _ = group[0].receive(
+            packet(from: 1, [.dead(SWIM.Claim(node: nodeID(2), incarnation: 0, from: nodeID(1)))]),
+            from: testAddress(1),
+            now: 0
+        )
+        let valid = try SWIM.WireCodec.encode(group[0].makePushPullState(join: false))
+        var decoded = 0
+        for _ in 0..<5_000 {
+            var bytes = valid
+            for _ in 0...random.below(4) {
+                if random.chance(0.3) {
+                    bytes.removeLast(random.below(min(bytes.count, 100)) + 1)
+                } else if !bytes.isEmpty {
+                    bytes[random.below(bytes.count)] = UInt8(truncatingIfNeeded: random.next())
+                }
+            }
+            if (try? SWIM.WireCodec.decodePushPull(bytes)) != nil { decoded += 1 }
+        }
+        #expect(decoded < 5_000)
+    }
 }
