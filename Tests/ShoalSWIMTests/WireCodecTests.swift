@@ -185,3 +185,32 @@ struct WireCodecTests {
         #expect(decoded < 5_000)
     }
 }
+
+@Suite("SWIM push-pull stream framing")
+struct PushPullFramingTests {
+    @Test("a framed state parses fed one byte at a time and all at once, with pipelined bytes kept")
+    func byteAtATime() throws {
+        let group = try makeGroup(4)
+        let state = group[1].makePushPullState(join: true)
+        let frame = try SWIM.WireCodec.encodeFrame(state)
+        var buffer: [UInt8] = []
+        var parsed: (state: SWIM.PushPullState, consumed: Int)?
+        for byte in frame {
+            #expect(parsed?.consumed == nil)
+            buffer.append(byte)
+            parsed = try SWIM.WireCodec.decodeFrame(buffer)
+        }
+        #expect(parsed?.state == state)
+        #expect(parsed?.consumed == frame.count)
+        let pipelined = try #require(try SWIM.WireCodec.decodeFrame(frame + [1, 2, 3]))
+        #expect(pipelined.state == state)
+        #expect(pipelined.consumed == frame.count)
+    }
+
+    @Test("an oversized declared length is refused before the body arrives; a bad body throws")
+    func limits() throws {
+        #expect(throws: ShoalError(.limitExceeded, "")) { try SWIM.WireCodec.decodeFrame([0x01, 0x00, 0x00, 0x01]) }
+        #expect(throws: ShoalError(.malformedInput, "")) { try SWIM.WireCodec.decodeFrame([0, 0, 0, 2, 9, 9]) }
+        #expect(try SWIM.WireCodec.decodeFrame([0, 0])?.consumed == nil)
+    }
+}
