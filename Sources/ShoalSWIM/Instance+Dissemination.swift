@@ -84,6 +84,20 @@ extension SWIM.Instance {
         return out
     }
 
+    /// Answers a push-pull request from a peer: merges its state first, then returns this member's state
+    /// (so that a refutation the merge provoked, such as after a healed partition, travels back at once).
+    /// - Parameters:
+    ///   - request: the initiator's state.
+    ///   - now: the current time.
+    /// - Returns: the state to send back, and the directives of the merge.
+    public mutating func answerPushPull(
+        _ request: SWIM.PushPullState,
+        now: SWIM.Time
+    ) -> (reply: SWIM.PushPullState, directives: [SWIM.Directive]) {
+        let directives = mergeRemoteState(request, now: now)
+        return (makePushPullState(join: false), directives)
+    }
+
     // MARK: - Join, leave, metadata
 
     /// Joins through seed addresses: a push-pull (join) with each.

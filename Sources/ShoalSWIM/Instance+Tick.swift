@@ -196,14 +196,16 @@ extension SWIM.Instance {
 
     // MARK: - Reaping
 
-    /// Forgets dead and left members older than the gossip-to-the-dead time (keeping a tombstone).
+    /// Forgets dead and left members older than the gossip-to-the-dead time (keeping a tombstone for left ones).
     mutating func reap(now: SWIM.Time, into out: inout [SWIM.Directive]) {
         let keep = settings.gossipToTheDeadTime.swimNanoseconds
         let tomb = settings.tombstoneTime.swimNanoseconds
         var removed = false
         for (id, m) in table where (m.status == .dead || m.status == .left) && now >= m.changedAt &+ keep {
             table[id] = nil
-            tombstones[id] = (m.record.incarnation, now &+ tomb)
+            // Only a departure is final. A reaped dead member may come back through a later record, as in
+            // memberlist: that is how a healed partition re-merges when the shell re-joins through seeds.
+            if m.status == .left { tombstones[id] = (m.record.incarnation, now &+ tomb) }
             removed = true
         }
         if removed {

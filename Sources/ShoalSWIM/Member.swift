@@ -68,7 +68,8 @@ extension SWIM {
         /// it with ``PacketSecurity``; it fits the budget including the security overhead.
         case send(Packet, to: Address, node: NodeID?)
         /// Open a secure stream to `address`, send `state` (``WireCodec/encode(_:)-(PushPullState)``), read the
-        /// peer's state back and feed it to ``Instance/mergeRemoteState(_:now:)``.
+        /// peer's state back and feed it to ``Instance/mergeRemoteState(_:now:)``. The peer answers with
+        /// ``Instance/answerPushPull(_:now:)``.
         case pushPull(to: Address, node: NodeID?, state: PushPullState)
         /// Tell the application.
         case event(MemberEvent)

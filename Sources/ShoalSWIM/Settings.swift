@@ -28,7 +28,7 @@ extension SWIM {
         public var awarenessMaxMultiplier = 8
         /// Dead and left members are still gossiped to, and kept, this long.
         public var gossipToTheDeadTime: Duration = .seconds(30)
-        /// How long a dead or left identity is remembered after it is reaped, to ignore stale gossip about it.
+        /// How long a left identity is remembered after it is reaped, to ignore stale gossip about it.
         public var tombstoneTime: Duration = .seconds(3600)
         /// The datagram budget, including the security overhead (``PacketSecurity/maxOverhead``).
         public var packetBudget = 1400

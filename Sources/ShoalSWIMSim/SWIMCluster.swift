@@ -211,11 +211,13 @@ public final class SWIMCluster {
             }
             perform(to, instances[to].receive(packet, from: Self.address(from), now: now))
         case .pushPull(let state, let reply):
-            if !reply {
-                let mine = instances[to].makePushPullState(join: false)
+            if reply {
+                perform(to, instances[to].mergeRemoteState(state, now: now))
+            } else {
+                let (mine, directives) = instances[to].answerPushPull(state, now: now)
                 sim.send(.pushPull(mine, reply: true), from: to, to: from, reliable: true)
+                perform(to, directives)
             }
-            perform(to, instances[to].mergeRemoteState(state, now: now))
         }
     }
 

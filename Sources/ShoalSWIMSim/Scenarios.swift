@@ -264,3 +264,57 @@ public enum SWIMScenarios {
         )
     }
 }
+
+// MARK: - Partition and heal
+
+extension SWIMScenarios {
+    /// The outcome of a partition-and-heal run.
+    public struct PartitionResult: Sendable {
+        /// Whether, before healing, every member saw every member of the other side as dead.
+        public var splitDetected: Bool
+        /// Seconds after healing until every member saw all N alive (nil if not within the horizon).
+        public var healedAfter: Double?
+        /// Each member's count of alive members (itself included) at the end.
+        public var aliveCounts: [Int] = []
+    }
+
+    /// Splits N members in two halves for `partitionSeconds`, heals, and has one member per side re-join
+    /// through a seed on the other side (what the shell does periodically); measures reconvergence.
+    public static func partitionAndHeal(
+        n: Int,
+        partitionSeconds: UInt64 = 90,
+        horizonSeconds: UInt64 = 300,
+        seed: UInt64
+    ) throws -> PartitionResult {
+        let cluster = try SWIMCluster(n: n, seed: seed)
+        let half = n / 2
+        let left = Array(0..<half)
+        let right = Array(half..<n)
+        cluster.run(until: 5 * second)
+        cluster.sim.partition([left, right])
+        let healAt = (5 + partitionSeconds) * second
+        cluster.run(until: healAt)
+        let ids = cluster.instances.map(\.node)
+        var split = true
+        for i in 0..<n {
+            let others = i < half ? right : left
+            for j in others where cluster.instances[i].status(of: ids[j]) == .alive {
+                split = false
+            }
+        }
+        cluster.sim.heal()
+        cluster.join(0, seeds: [half])
+        cluster.join(half, seeds: [0])
+        var t = healAt
+        while t < healAt + horizonSeconds * second {
+            t += second
+            cluster.run(until: t)
+            let converged = cluster.instances.allSatisfy { inst in
+                inst.clusterSize == n && ids.allSatisfy { inst.status(of: $0) == .alive }
+            }
+            if converged { return PartitionResult(splitDetected: split, healedAfter: Double(t - healAt) / 1e9) }
+        }
+        let counts = cluster.instances.map { inst in ids.filter { inst.status(of: $0) == .alive }.count }
+        return PartitionResult(splitDetected: split, healedAfter: nil, aliveCounts: counts)
+    }
+}

@@ -160,6 +160,19 @@ func runLoad() throws {
     }
 }
 
+// MARK: - Partition
+
+func runPartition() throws {
+    let trials = option("--trials", 5)
+    let n = option("--n", 32)
+    for seed in 0..<trials {
+        let r = try SWIMScenarios.partitionAndHeal(n: n, seed: UInt64(seed) &+ 300)
+        print(
+            "partition N=\(n) 90 s then heal + one re-join per side: split seen \(r.splitDetected), healed after \(fmt(r.healedAfter)) s \(r.aliveCounts)"
+        )
+    }
+}
+
 // MARK: - Main
 
 switch command {
@@ -167,6 +180,7 @@ case "crash": try runCrash()
 case "fp": try runFalsePositives()
 case "dissemination": try runDissemination()
 case "load": try runLoad()
+case "partition": try runPartition()
 default:
     try runCrash()
     try runDissemination()

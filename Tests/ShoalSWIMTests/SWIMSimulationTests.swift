@@ -114,4 +114,12 @@ struct SWIMSimulationTests {
         #expect(cluster.traffic.allSatisfy { $0.largestDatagram <= 1400 })
         #expect(cluster.traffic.contains { $0.largestDatagram > 1000 })
     }
+
+    @Test("partition 50/50 past the suspicion timeout, heal, one re-join per side: all alive again within 60 s")
+    func partitionAndHeal() throws {
+        let r = try SWIMScenarios.partitionAndHeal(n: 16, partitionSeconds: 60, horizonSeconds: 60, seed: 21)
+        #expect(r.splitDetected)
+        let healed = try #require(r.healedAfter)
+        #expect(healed <= 60)
+    }
 }
