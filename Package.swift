@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "ShoalHost", targets: ["ShoalHost"]),
         .library(name: "ShoalKademlia", targets: ["ShoalKademlia"]),
         .library(name: "ShoalParquet", targets: ["ShoalParquet"]),
+        .library(name: "ShoalSWIM", targets: ["ShoalSWIM"]),
         .executable(name: "shoal", targets: ["shoal"]),
     ],
     dependencies: [
@@ -68,6 +69,14 @@ let package = Package(
         // MARK: - Discovery
         .target(name: "ShoalKademlia", dependencies: ["ShoalCore", "ShoalCrypto", protobuf]),
 
+        // MARK: - Membership (SWIM + Lifeguard)
+        .target(name: "ShoalSWIM", dependencies: ["ShoalCore", "ShoalCrypto"]),
+
+        // MARK: - Simulation (not a product): the deterministic discrete-event simulator and SWIM scenarios
+        .target(name: "ShoalTestKit", dependencies: ["ShoalCore"]),
+        .target(name: "ShoalSWIMSim", dependencies: ["ShoalSWIM", "ShoalTestKit", "ShoalCrypto"]),
+        .executableTarget(name: "swim-sim", dependencies: ["ShoalSWIMSim", "ShoalSWIM"]),
+
         // MARK: - Datasets: Parquet (zlib, zstd)
         .systemLibrary(
             name: "CZlib",
@@ -105,6 +114,10 @@ let package = Package(
         .testTarget(name: "ShoalSecurityTests", dependencies: ["ShoalSecurity", "ShoalCore", "ShoalCrypto"]),
         .testTarget(name: "ShoalKademliaTests", dependencies: ["ShoalKademlia", "ShoalCore", "ShoalCrypto"]),
         .testTarget(name: "ShoalParquetTests", dependencies: ["ShoalParquet", "ShoalCore"]),
+        .testTarget(
+            name: "ShoalSWIMTests",
+            dependencies: ["ShoalSWIM", "ShoalSWIMSim", "ShoalTestKit", "ShoalCore", "ShoalCrypto"]
+        ),
         // Test-only driver for scripts/parquet-crosscheck.sh (pyarrow/fastparquet) and the throughput benchmark.
         .executableTarget(
             name: "ShoalParquetCrossCheck",
