@@ -15,11 +15,23 @@ struct FaultTests {
     static func configuration() throws -> HostConfiguration { try HostTests.configuration() }
 
     /// Checks that `host` still serves a fresh, well-behaved peer.
+    ///
+    /// A server with a deliberately short handshake deadline can time out a legitimate client too when the machine is
+    /// loaded (debug builds, every suite running at once), so the check allows three attempts.
     static func stillServes(_ host: P2PHost) async throws {
-        try await withHost(try configuration(listening: false)) { client in
-            let peer = try await client.connect(host.dialableAddresses[0])
-            #expect(try await client.ping(peer).count == 1)
+        var lastError: (any Error)?
+        for _ in 0..<3 {
+            do {
+                try await withHost(try configuration(listening: false)) { client in
+                    let peer = try await client.connect(host.dialableAddresses[0])
+                    #expect(try await client.ping(peer).count == 1)
+                }
+                return
+            } catch {
+                lastError = error
+            }
         }
+        throw lastError!
     }
 
     static func configuration(listening: Bool) throws -> HostConfiguration {
@@ -41,7 +53,7 @@ struct FaultTests {
     @Test("a peer that stalls mid-handshake is cut at the handshake deadline")
     func stall() async throws {
         var configuration = try Self.configuration()
-        configuration.handshakeTimeout = .seconds(1)
+        configuration.handshakeTimeout = .seconds(2)
         try await withHost(configuration) { server in
             let events = server.events()
             let socket = try RawSocket(port: server.listenAddresses[0].tcpPort!)
@@ -51,7 +63,7 @@ struct FaultTests {
             let start = clock.now
             let (_, closed) = await socket.readUntilClosed()
             #expect(closed)
-            #expect(clock.now - start < .seconds(10))
+            #expect(clock.now - start < .seconds(20))
             var sawTimeout = false
             for await event in events {
                 if case .connectionFailed(_, let reason) = event, reason.contains("timeout") {
