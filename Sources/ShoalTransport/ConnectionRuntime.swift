@@ -96,19 +96,23 @@ package struct ConnectionRuntime: Sendable {
                 localAddress: localAddress,
                 remoteAddress: remoteAddress,
                 session: session,
-                codec: result.codec,
                 output: outputContinuation,
                 inboundStreams: streamIDContinuation
             )
             connection.performStartActions(startActions)
             if !result.muxerLeftover.isEmpty {
-                connection.receivePlaintext(result.muxerLeftover)
+                connection.receive(result.muxerLeftover, now: ConnectionClock.now)
             }
             do {
                 try await established(connection)
             } catch {
                 connection.close()
-                for await chunk in output { try? await outbound.write(ByteBuffer(bytes: chunk)) }
+                var sealer = result.sealer
+                for await frames in output {
+                    var ciphertext: [UInt8] = []
+                    guard (try? sealer.seal(frames, into: &ciphertext)) != nil else { break }
+                    try? await outbound.write(ByteBuffer(bytes: ciphertext))
+                }
                 throw error
             }
             log.debug("connection established")
@@ -123,9 +127,15 @@ package struct ConnectionRuntime: Sendable {
                 }
                 await withDiscardingTaskGroup { group in
                     // Writer: ciphertext in the order the connection produced it.
-                    group.addTask {
-                        for await chunk in output {
-                            do { try await outbound.write(ByteBuffer(bytes: chunk)) } catch {
+                    group.addTask { [sealer = result.sealer] in
+                        var sealer = sealer
+                        var ciphertext: [UInt8] = []
+                        for await frames in output {
+                            ciphertext.removeAll(keepingCapacity: true)
+                            do {
+                                try sealer.seal(frames, into: &ciphertext)
+                                try await outbound.write(ByteBuffer(bytes: ciphertext))
+                            } catch {
                                 connection.socketClosed(ShoalError(.closed, "write failed", cause: error))
                                 break
                             }
@@ -135,9 +145,15 @@ package struct ConnectionRuntime: Sendable {
                     // Inbound streams.
                     group.addTask { await serve(connection, streamIDs) }
                     // Reader.
+                    var opener = result.opener
                     do {
                         while let chunk = try await io.iterator.next() {
-                            connection.receive(Array(chunk.readableBytesView), now: ConnectionClock.now)
+                            let plaintext: [UInt8]
+                            do { plaintext = try opener.open(Array(chunk.readableBytesView)) } catch {
+                                connection.receiveFailed(error)
+                                break
+                            }
+                            if !plaintext.isEmpty { connection.receive(plaintext, now: ConnectionClock.now) }
                         }
                         connection.socketClosed(nil)
                     } catch {

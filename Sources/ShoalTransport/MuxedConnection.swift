@@ -27,7 +27,6 @@ public final class MuxedConnection: Sendable {
 
     private struct State: ~Copyable {
         var session: YamuxSession
-        var codec: any SecureFrameCodec
         var streams: [YamuxStreamID: StreamBuffer] = [:]
         var failure: ShoalError?
         var keepaliveDeadline: Duration?
@@ -54,7 +53,6 @@ public final class MuxedConnection: Sendable {
         localAddress: Multiaddr?,
         remoteAddress: Multiaddr?,
         session: YamuxSession,
-        codec: any SecureFrameCodec,
         output: AsyncStream<[UInt8]>.Continuation,
         inboundStreams: AsyncStream<YamuxStreamID>.Continuation
     ) {
@@ -64,7 +62,7 @@ public final class MuxedConnection: Sendable {
         self.direction = direction
         self.localAddress = localAddress
         self.remoteAddress = remoteAddress
-        self.state = Mutex(State(session: session, codec: codec))
+        self.state = Mutex(State(session: session))
         self.output = output
         self.inboundStreams = inboundStreams
     }
@@ -85,25 +83,18 @@ public final class MuxedConnection: Sendable {
         state.withLock { s in perform(actions, &s) }
     }
 
-    /// Feeds plaintext that was decrypted before the connection existed (bytes read past the muxer negotiation).
-    func receivePlaintext(_ plaintext: [UInt8]) {
+    /// Feeds plaintext decrypted from the socket (the reader owns the receive-side cipher, outside this lock).
+    func receive(_ plaintext: [UInt8], now: Duration) {
         state.withLock { s in
             guard s.failure == nil, !plaintext.isEmpty else { return }
             perform(s.session.receive(plaintext), &s)
         }
     }
 
-    /// Feeds bytes received from the socket.
-    func receive(_ bytes: [UInt8], now: Duration) {
+    /// The peer's bytes could not be decrypted: the connection is over.
+    func receiveFailed(_ error: any Error) {
         state.withLock { s in
-            guard s.failure == nil else { return }
-            let plaintext: [UInt8]
-            do { plaintext = try s.codec.open(bytes) } catch {
-                fail(ShoalError(.authenticationFailed, "connection frame did not decrypt", cause: error), &s)
-                return
-            }
-            guard !plaintext.isEmpty else { return }
-            perform(s.session.receive(plaintext), &s)
+            fail(ShoalError(.authenticationFailed, "connection frame did not decrypt", cause: error), &s)
         }
     }
 
@@ -325,12 +316,8 @@ public final class MuxedConnection: Sendable {
         for action in actions {
             switch action {
             case .write(let frames):
-                var ciphertext: [UInt8] = []
-                do { try s.codec.seal(frames, into: &ciphertext) } catch {
-                    fail(ShoalError(.internalError, "cannot encrypt a frame", cause: error), &s)
-                    return
-                }
-                output.yield(ciphertext)
+                // Plaintext frames, in order; the writer task encrypts them outside this lock.
+                output.yield(frames)
             case .streamOpened(let id):
                 s.streams[id] = StreamBuffer()
                 inboundStreams.yield(id)

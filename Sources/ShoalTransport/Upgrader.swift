@@ -11,7 +11,8 @@ protocol ChunkIO {
 /// What the upgrade produced: an authenticated peer and the state the connection runtime continues with.
 struct UpgradeResult: Sendable {
     var remotePublicKey: PublicKey
-    var codec: ConnectionCodec
+    var sealer: ConnectionSealer
+    var opener: ConnectionOpener
     /// Plaintext already received after the muxer negotiation: the first yamux bytes.
     var muxerLeftover: [UInt8]
 }
@@ -68,7 +69,8 @@ struct Upgrader {
         raw = secure.raw
         return UpgradeResult(
             remotePublicKey: result.remoteIdentity,
-            codec: ConnectionCodec(noise: secure.transport, privateNetwork: secure.raw.pnet),
+            sealer: ConnectionSealer(noise: secure.transport, privateNetwork: secure.raw.pnet),
+            opener: ConnectionOpener(noise: secure.transport, privateNetwork: secure.raw.pnet),
             muxerLeftover: leftover
         )
     }
