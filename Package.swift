@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "ShoalHost", targets: ["ShoalHost"]),
         .library(name: "ShoalKademlia", targets: ["ShoalKademlia"]),
         .library(name: "ShoalParquet", targets: ["ShoalParquet"]),
+        .library(name: "ShoalMDNS", targets: ["ShoalMDNS"]),
         .executable(name: "shoal", targets: ["shoal"]),
     ],
     dependencies: [
@@ -67,6 +68,10 @@ let package = Package(
 
         // MARK: - Discovery
         .target(name: "ShoalKademlia", dependencies: ["ShoalCore", "ShoalCrypto", protobuf]),
+        .target(
+            name: "ShoalMDNS",
+            dependencies: ["ShoalHost", "ShoalCore", "ShoalMultiformats", nioCore, nioPosix, logging, serviceLifecycle]
+        ),
 
         // MARK: - Datasets: Parquet (zlib, zstd)
         .systemLibrary(
@@ -86,7 +91,7 @@ let package = Package(
             name: "shoal",
             dependencies: [
                 "ShoalHost", "ShoalTransport", "ShoalSecurity", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
-                argumentParser, logging,
+                "ShoalMDNS", argumentParser, logging,
             ]
         ),
 
@@ -105,6 +110,10 @@ let package = Package(
         .testTarget(name: "ShoalSecurityTests", dependencies: ["ShoalSecurity", "ShoalCore", "ShoalCrypto"]),
         .testTarget(name: "ShoalKademliaTests", dependencies: ["ShoalKademlia", "ShoalCore", "ShoalCrypto"]),
         .testTarget(name: "ShoalParquetTests", dependencies: ["ShoalParquet", "ShoalCore"]),
+        .testTarget(
+            name: "ShoalMDNSTests",
+            dependencies: ["ShoalMDNS", "ShoalCore", "ShoalMultiformats"]
+        ),
         // Test-only driver for scripts/parquet-crosscheck.sh (pyarrow/fastparquet) and the throughput benchmark.
         .executableTarget(
             name: "ShoalParquetCrossCheck",
