@@ -46,6 +46,8 @@ make_namespace() {  # name
     ip netns add "$1" || return 1
     namespaces+=("$1")
     ip -n "$1" link set lo up
+    # SwiftNIO joins groups only on devices flagged MULTICAST (the kernel itself does not need the flag on lo).
+    ip -n "$1" link set lo multicast on
 }
 
 stop_nodes() {

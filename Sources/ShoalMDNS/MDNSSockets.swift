@@ -58,10 +58,17 @@ final class MDNSSockets: Sendable {
         if !v4Devices.isEmpty {
             v4 = try await bind(host: "0.0.0.0", box: box, ipv6: false)
             for device in v4Devices {
-                try await (v4 as? any MulticastChannel)?.joinGroup(
-                    try SocketAddress(ipAddress: groupV4, port: port),
-                    device: device.v4
-                ).get()
+                do {
+                    let group = try SocketAddress(ipAddress: groupV4, port: port)
+                    try await (v4 as? any MulticastChannel)?.joinGroup(group, device: device.v4).get()
+                } catch {
+                    try? await v4?.close()
+                    throw ShoalError(
+                        .io,
+                        "cannot join \(groupV4) on \(device.interface.name) (is the interface flagged MULTICAST?)",
+                        cause: error
+                    )
+                }
             }
             if let provider = v4 as? any SocketOptionProvider {
                 try await provider.setIPMulticastLoop(1).get()
