@@ -23,6 +23,10 @@ public struct MDNSDiscoveredPeer: Hashable, Sendable {
 public enum MDNSAnnouncement {
     /// The libp2p service name.
     public static let serviceName = DNSName(validLabels: [Array("_p2p".utf8), Array("_udp".utf8), Array("local".utf8)])
+    /// The DNS-SD service enumeration name (RFC 6763 §9).
+    public static let servicesMetaName = DNSName(validLabels: [
+        Array("_services".utf8), Array("_dns-sd".utf8), Array("_udp".utf8), Array("local".utf8),
+    ])
     /// The TXT key of one address.
     public static let addressKey = "dnsaddr"
     /// The largest response we build (one Ethernet MTU, as go-libp2p keeps it).
@@ -35,6 +39,14 @@ public enum MDNSAnnouncement {
     /// A PTR query for the libp2p service.
     public static func query(id: UInt16 = 0) -> DNSMessage {
         DNSMessage(id: id, flags: 0, questions: [DNSQuestion(name: serviceName, type: DNSRecordType.ptr)])
+    }
+
+    /// The answer to the DNS-SD meta query: `_services._dns-sd._udp.local PTR _p2p._udp.local`.
+    public static func metaResponse(ttl: UInt32) -> DNSMessage {
+        DNSMessage(
+            flags: DNSMessage.responseFlags,
+            answers: [DNSRecord(name: servicesMetaName, ttl: ttl, data: .ptr(serviceName))]
+        )
     }
 
     /// A response announcing `addresses` under `peerName`: PTR in Answer; TXT, SRV and A/AAAA in Additional.

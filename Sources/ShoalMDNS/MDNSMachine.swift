@@ -130,12 +130,22 @@ public struct MDNSMachine: Sendable {
 
     mutating func handleQuery(_ message: DNSMessage, interface: MDNSInterface?) -> [MDNSAction] {
         let instance = try? MDNSAnnouncement.serviceName.prepending(peerName)
-        let asked = message.questions.contains { question in
-            let typeMatches = question.type == DNSRecordType.ptr || question.type == DNSRecordType.any
-            if question.name == MDNSAnnouncement.serviceName && typeMatches { return true }
-            return instance.map { question.name == $0 } ?? false
+        let host = try? DNSName(labels: [Array(peerName.utf8), Array("local".utf8)])
+        var actions: [MDNSAction] = []
+        var asked = false
+        for question in message.questions {
+            let isPTR = question.type == DNSRecordType.ptr || question.type == DNSRecordType.any
+            if question.name == MDNSAnnouncement.serviceName && isPTR { asked = true }
+            if question.name == instance || question.name == host { asked = true }
+            // DNS-SD service enumeration (RFC 6763 §9): we offer `_p2p._udp.local`.
+            if question.name == MDNSAnnouncement.servicesMetaName && isPTR,
+                let bytes = try? MDNSAnnouncement.metaResponse(ttl: configuration.ttl).encoded()
+            {
+                statistics.responsesSent += 1
+                actions.append(.send(bytes, interface: interface?.name))
+            }
         }
-        guard asked else { return [] }
+        guard asked else { return actions }
         // Known-answer suppression (RFC 6762 §7.1): the asker already has our PTR with at least half its TTL.
         let knowsUs = message.answers.contains { record in
             guard case .ptr(let target) = record.data, let instance else { return false }
@@ -144,9 +154,10 @@ public struct MDNSMachine: Sendable {
         }
         if knowsUs {
             statistics.suppressedAnswers += 1
-            return []
+            return actions
         }
-        return response(on: interface, ttl: configuration.ttl).map { [$0] } ?? []
+        if let response = response(on: interface, ttl: configuration.ttl) { actions.append(response) }
+        return actions
     }
 
     mutating func handleResponse(_ message: DNSMessage, now: Duration) -> [MDNSAction] {

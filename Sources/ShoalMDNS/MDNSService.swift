@@ -30,6 +30,7 @@ public final class MDNSService: Service, Sendable {
 
     struct SharedState {
         var statistics = MDNSStatistics()
+        var busyDialsDropped = 0
         var peerName: String?
         var dialsInFlight = 0
         var stopRequested = false
@@ -78,7 +79,14 @@ public final class MDNSService: Service, Sendable {
     }
 
     /// The machine's counters (updated as packets are handled).
-    public var statistics: MDNSStatistics { state.withLock { $0.statistics } }
+    /// Dials past ``maximumConcurrentDials`` are included in `droppedDials`.
+    public var statistics: MDNSStatistics {
+        state.withLock { s in
+            var statistics = s.statistics
+            statistics.droppedDials += s.busyDialsDropped
+            return statistics
+        }
+    }
 
     /// This run's instance label, once running.
     public var peerName: String? { state.withLock { $0.peerName } }
@@ -174,7 +182,7 @@ public final class MDNSService: Service, Sendable {
             case .dial(let found):
                 let admitted = state.withLock { s in
                     guard s.dialsInFlight < Self.maximumConcurrentDials else {
-                        s.statistics.droppedDials += 1
+                        s.busyDialsDropped += 1
                         return false
                     }
                     s.dialsInFlight += 1

@@ -111,6 +111,28 @@ struct MachineTests {
         )
     }
 
+    @Test("the DNS-SD meta query and direct questions for our instance and host are answered")
+    func directQuestions() throws {
+        var (machine, _) = Self.started(Fixtures.alice, Fixtures.lan, [Self.aliceAddress])
+        var meta = PacketBuilder(flags: 0, questions: 1)
+        meta.question(PacketBuilder.name("_services._dns-sd._udp.local"), type: 12)
+        let metaAnswer = Self.sends(machine.receive(meta.bytes, interface: Fixtures.lan, now: .zero))
+        #expect(metaAnswer.count == 1)
+        #expect(
+            try DNSMessage(decoding: metaAnswer[0].0).answers == [
+                DNSRecord(name: MDNSAnnouncement.servicesMetaName, ttl: 120, data: .ptr(MDNSAnnouncement.serviceName))
+            ]
+        )
+        for name in ["\(machine.peerName)._p2p._udp.local", "\(machine.peerName.uppercased()).local"] {
+            var direct = PacketBuilder(flags: 0, questions: 1)
+            direct.question(PacketBuilder.name(name), type: name.hasSuffix("_udp.local") ? 33 : 1)
+            let answer = Self.sends(machine.receive(direct.bytes, interface: Fixtures.lan, now: .zero))
+            #expect(answer.count == 1)
+            let records = try DNSMessage(decoding: answer[0].0).additionals
+            #expect(records.contains { $0.data == .a(IPv4Address("192.168.1.10")!) })
+        }
+    }
+
     @Test("other queries and known answers get no response")
     func noResponse() throws {
         var (machine, actions) = Self.started(Fixtures.alice, Fixtures.lan, [Self.aliceAddress])
