@@ -4,7 +4,9 @@
 # Multicast never touches the machine's real interfaces: every node runs in a namespace this script creates and
 # removes (trap). Cases:
 #   lo-2, lo-10   N nodes in one namespace on its loopback (IP_MULTICAST_IF=127.0.0.1), all-to-all discovery.
+#   lo-dial-2     two nodes with --mdns-dial on loopback: each must end up connected to the other.
 #   veth-2        two namespaces joined by a veth pair (10.77.0.1/24, 10.77.0.2/24), default interface choice.
+#   veth6-2       the same with IPv6 only (fd77::1/64, fd77::2/64): discovery over ff02::fb.
 #   py-both-ways  a py-libp2p host (new_host(enable_mDNS=True)) and a shoal node discover each other.
 # Targets: 2 nodes within 1 s of the second start, 10 nodes all-to-all within 3 s.
 # Prints one line per case and `N passed, M failed`; exits 1 on a failure. Needs root and `ip netns`.
@@ -70,24 +72,26 @@ report() {  # case ok detail
 # Peer ID of the node whose output is $1 (first line: address/p2p/ID).
 peer_of() { head -n 1 "$1" 2>/dev/null | sed -n 's#.*/p2p/##p'; }
 
-# Whether every node output in $@ has a discovered event (via mdns) for every other node.
-all_discovered() {
-    local file other id
+# Whether every node output (files after EVENT) has an EVENT event ("discovered" via mdns, or "connected") naming
+# every other node. Events are JSON objects with sorted keys, one per line.
+all_seen() {
+    local event="$1" file other id via=""
+    [ "$event" = discovered ] && via="\"via\":\"mdns\""
+    shift
     for file in "$@"; do
         for other in "$@"; do
             [ "$file" = "$other" ] && continue
             id="$(peer_of "$other")"
             [ -n "$id" ] || return 1
-            grep -q "\"event\":\"discovered\".*\"peer\":\"$id\".*\"via\":\"mdns\"\|\"peer\":\"$id\".*\"event\":\"discovered\"" "$file" \
-                || grep "\"discovered\"" "$file" | grep -q "$id" || return 1
+            grep -F "\"event\":\"$event\"" "$file" | grep -F "${via:-}" | grep -qF "\"peer\":\"$id\"" || return 1
         done
     done
 }
 
 # Runs N shoal nodes in namespaces given as arguments after N; measures discovery from the last start.
-run_nodes() {  # case target_seconds N namespace... (one namespace per node) -- extra shoal args
-    local name="$1" target="$2" count="$3"
-    shift 3
+run_nodes() {  # case event target_seconds N namespace... (one namespace per node) -- extra shoal args
+    local name="$1" event="$2" target="$3" count="$4"
+    shift 4
     local spaces=() extra=()
     while [ $# -gt 0 ] && [ "$1" != "--" ]; do spaces+=("$1"); shift; done
     [ $# -gt 0 ] && shift
@@ -105,7 +109,7 @@ run_nodes() {  # case target_seconds N namespace... (one namespace per node) -- 
     while :; do
         now="$EPOCHREALTIME"
         elapsed="$(echo "$now - $start" | bc)"
-        if all_discovered "${files[@]}"; then done=1; break; fi
+        if all_seen "$event" "${files[@]}"; then done=1; break; fi
         if [ "$(echo "$elapsed > $deadline" | bc)" = 1 ]; then break; fi
         sleep 0.02
     done
@@ -113,11 +117,11 @@ run_nodes() {  # case target_seconds N namespace... (one namespace per node) -- 
     if [ "$done" = 1 ]; then
         local ok=0
         [ "$(echo "$elapsed <= $target" | bc)" = 1 ] && ok=1
-        report "$name" "$ok" "$count nodes all-to-all in $(printf '%.3f' "$elapsed") s after the last start (target $target s)"
+        report "$name" "$ok" "$count nodes all-to-all ($event) in $(printf '%.3f' "$elapsed") s after the last start (target $target s)"
     else
         local errs
         errs="$(cat "$work/$name"-*.err 2>/dev/null | head -n 3 | tr '\n' ' ')"
-        report "$name" 0 "$count nodes: not all discovered within $deadline s ${errs}"
+        report "$name" 0 "$count nodes: not all $event within $deadline s ${errs}"
     fi
 }
 
@@ -125,8 +129,10 @@ lo_args=(--mdns-interface lo --mdns-loopback --listen /ip4/127.0.0.1/tcp/0)
 
 # MARK: - lo-2 and lo-10
 make_namespace "$tag-lo" || { echo "mdns-netns: cannot create a namespace"; exit 1; }
-run_nodes lo-2 1 2 "$tag-lo" -- "${lo_args[@]}"
-run_nodes lo-10 3 10 "$tag-lo" -- "${lo_args[@]}"
+run_nodes lo-2 discovered 1 2 "$tag-lo" -- "${lo_args[@]}"
+run_nodes lo-10 discovered 3 10 "$tag-lo" -- "${lo_args[@]}"
+# With --mdns-dial the discovered peers are dialed: every node ends up connected to the other.
+run_nodes lo-dial-2 connected 2 2 "$tag-lo" -- "${lo_args[@]}" --mdns-dial
 
 # MARK: - veth-2: two namespaces, one veth pair, default interface choice (lo excluded)
 make_namespace "$tag-a" && make_namespace "$tag-b" \
@@ -135,9 +141,21 @@ make_namespace "$tag-a" && make_namespace "$tag-b" \
     && ip -n "$tag-b" addr add 10.77.0.2/24 dev "v$$b" && ip -n "$tag-b" link set "v$$b" up
 if [ $? = 0 ]; then
     sleep 0.5  # IPv6 DAD on the veth pair
-    run_nodes veth-2 1 2 "$tag-a" "$tag-b" -- --listen /ip4/0.0.0.0/tcp/0
+    run_nodes veth-2 discovered 1 2 "$tag-a" "$tag-b" -- --listen /ip4/0.0.0.0/tcp/0
 else
     report veth-2 0 "could not set up the veth pair"
+fi
+
+# MARK: - veth6-2: IPv6 only (no IPv4 address at all), so discovery must go through ff02::fb
+make_namespace "$tag-c" && make_namespace "$tag-d" \
+    && ip link add "w$$c" netns "$tag-c" type veth peer name "w$$d" netns "$tag-d" \
+    && ip -n "$tag-c" addr add fd77::1/64 dev "w$$c" nodad && ip -n "$tag-c" link set "w$$c" up \
+    && ip -n "$tag-d" addr add fd77::2/64 dev "w$$d" nodad && ip -n "$tag-d" link set "w$$d" up
+if [ $? = 0 ]; then
+    sleep 0.5
+    run_nodes veth6-2 discovered 1 2 "$tag-c" "$tag-d" -- --listen /ip6/::/tcp/0
+else
+    report veth6-2 0 "could not set up the veth pair"
 fi
 
 # MARK: - py-both-ways
