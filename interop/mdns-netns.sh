@@ -108,15 +108,15 @@ run_nodes() {  # case event target_seconds N namespace... (one namespace per nod
     local deadline=$(( ${target%.*} + 7 ))
     while :; do
         now="$EPOCHREALTIME"
-        elapsed="$(echo "$now - $start" | bc)"
+        elapsed="$(awk -v a="$now" -v b="$start" 'BEGIN { printf "%.3f", a - b }')"
         if all_seen "$event" "${files[@]}"; then done=1; break; fi
-        if [ "$(echo "$elapsed > $deadline" | bc)" = 1 ]; then break; fi
+        if awk -v e="$elapsed" -v d="$deadline" 'BEGIN { exit !(e > d) }'; then break; fi
         sleep 0.02
     done
     stop_nodes
     if [ "$done" = 1 ]; then
         local ok=0
-        [ "$(echo "$elapsed <= $target" | bc)" = 1 ] && ok=1
+        awk -v e="$elapsed" -v t="$target" 'BEGIN { exit !(e <= t) }' && ok=1
         report "$name" "$ok" "$count nodes all-to-all ($event) in $(printf '%.3f' "$elapsed") s after the last start (target $target s)"
     else
         local errs
@@ -179,7 +179,7 @@ if [ -x "$venv/bin/python" ]; then
         fi
         sleep 0.02
     done
-    elapsed="$(echo "$EPOCHREALTIME - $start" | bc)"
+    elapsed="$(awk -v a="$EPOCHREALTIME" -v b="$start" 'BEGIN { printf "%.3f", a - b }')"
     stop_nodes
     if [ "$ok" = 1 ]; then
         report py-both-ways 1 "py-libp2p and shoal discovered each other in $(printf '%.3f' "$elapsed") s"

@@ -112,7 +112,8 @@ struct NodeCommand: AsyncParsableCommand {
             if let discovery {
                 group.addTask {
                     do { try await discovery.run() } catch {
-                        ShoalCommand.printError("mDNS stopped: \(error)")
+                        node.shutdown()
+                        throw CLIError(message: "mDNS: \(error)")
                     }
                 }
             }
@@ -130,7 +131,14 @@ struct NodeCommand: AsyncParsableCommand {
 extension NodeCommand {
     /// The mDNS service the flags ask for, or nil without `--mdns`.
     func mdnsService(for node: P2PHost) throws -> MDNSService? {
-        guard mdns else { return nil }
+        guard mdns else {
+            if !mdnsInterface.isEmpty || mdnsInterval != nil || mdnsLoopback || mdnsDial {
+                throw CLIError(
+                    message: "--mdns-interface, --mdns-interval, --mdns-loopback and --mdns-dial need --mdns"
+                )
+            }
+            return nil
+        }
         var configuration = MDNSConfiguration()
         configuration.interfaceNames = mdnsInterface
         configuration.includeLoopback = mdnsLoopback
