@@ -18,6 +18,9 @@ public struct MDNSConfiguration: Sendable, Equatable {
     public var dialDiscovered = false
     /// The shortest time between two dials of the same peer; dials asked for sooner are counted and dropped.
     public var minimumDialInterval: Duration = .seconds(30)
+    /// The shortest time between two answers to queries on one interface (default 250 ms); a query in between is
+    /// counted and answered once the interval has passed. Announcements and goodbyes are not limited.
+    public var minimumAnswerInterval: Duration = .milliseconds(250)
     /// The most peers remembered; new peers past this are counted and dropped.
     public var maximumPeers = 1024
 

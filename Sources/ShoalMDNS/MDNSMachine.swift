@@ -33,6 +33,9 @@ public struct MDNSMachine: Sendable {
     var nextQuery: Duration?
     var currentDelay: Duration
     var running = false
+    var lastAnswer: [String: Duration] = [:]
+    /// Answers held back by the rate limit, one per interface (keyed by name), sent by ``tick(now:)``.
+    var deferredAnswers: [String: (interface: MDNSInterface?, due: Duration)] = [:]
 
     /// A machine for `localPeer`.
     /// - Parameters:
@@ -59,7 +62,10 @@ public struct MDNSMachine: Sendable {
     }
 
     /// When ``tick(now:)`` next has work, or nil when stopped.
-    public var nextDeadline: Duration? { running ? nextQuery : nil }
+    public var nextDeadline: Duration? {
+        guard running else { return nil }
+        return ([nextQuery].compactMap { $0 } + deferredAnswers.values.map(\.due)).min()
+    }
 
     /// The peers currently remembered.
     public var knownPeers: [PeerID] { Array(known.keys) }
@@ -93,16 +99,21 @@ public struct MDNSMachine: Sendable {
     public mutating func tick(now: Duration) -> [MDNSAction] {
         guard running else { return [] }
         known = known.filter { $0.value.expires > now }
-        guard let due = nextQuery, now >= due else { return [] }
+        var actions: [MDNSAction] = []
+        for (_, deferred) in deferredAnswers.sorted(by: { $0.key < $1.key }) where deferred.due <= now {
+            actions += answer(on: deferred.interface, now: now)
+        }
+        guard let due = nextQuery, now >= due else { return actions }
         currentDelay = min(currentDelay * 2, configuration.queryInterval)
         nextQuery = now + jittered(currentDelay)
-        return [queryAction()]
+        return actions + [queryAction()]
     }
 
     /// Stops: goodbye packets (TTL 0) on every interface.
     public mutating func stop() -> [MDNSAction] {
         guard running else { return [] }
         let actions = announcements(ttl: 0)
+        deferredAnswers = [:]
         running = false
         nextQuery = nil
         return actions
@@ -125,10 +136,10 @@ public struct MDNSMachine: Sendable {
             return []
         }
         if message.isResponse { return handleResponse(message, now: now) }
-        return handleQuery(message, interface: interface)
+        return handleQuery(message, interface: interface, now: now)
     }
 
-    mutating func handleQuery(_ message: DNSMessage, interface: MDNSInterface?) -> [MDNSAction] {
+    mutating func handleQuery(_ message: DNSMessage, interface: MDNSInterface?, now: Duration) -> [MDNSAction] {
         let instance = try? MDNSAnnouncement.serviceName.prepending(peerName)
         let host = try? DNSName(labels: [Array(peerName.utf8), Array("local".utf8)])
         var actions: [MDNSAction] = []
@@ -156,7 +167,16 @@ public struct MDNSMachine: Sendable {
             statistics.suppressedAnswers += 1
             return actions
         }
-        if let response = response(on: interface, ttl: configuration.ttl) { actions.append(response) }
+        // Rate limit (RFC 6762 §6 asks for 1 s; we use a shorter configurable bound so that start-up stays fast):
+        // a query arriving this soon after our last answer on the interface already had that answer multicast.
+        let key = interface?.name ?? ""
+        if let last = lastAnswer[key], now - last < configuration.minimumAnswerInterval {
+            // Held back, not dropped: one deferred answer per interface goes out when the interval has passed.
+            statistics.rateLimitedAnswers += 1
+            deferredAnswers[key] = (interface, last + configuration.minimumAnswerInterval)
+            return actions
+        }
+        actions += answer(on: interface, now: now)
         return actions
     }
 
@@ -216,6 +236,15 @@ public struct MDNSMachine: Sendable {
     }
 
     // MARK: - Building
+
+    /// An answer on `interface` now, noting the time for the rate limit and clearing any deferred answer.
+    mutating func answer(on interface: MDNSInterface?, now: Duration) -> [MDNSAction] {
+        let key = interface?.name ?? ""
+        deferredAnswers[key] = nil
+        guard let response = response(on: interface, ttl: configuration.ttl) else { return [] }
+        lastAnswer[key] = now
+        return [response]
+    }
 
     mutating func queryAction() -> MDNSAction {
         statistics.queriesSent += 1

@@ -20,6 +20,8 @@ public struct MDNSStatistics: Sendable, Equatable {
     public var droppedPeers = 0
     /// Goodbyes received.
     public var goodbyes = 0
+    /// Queries whose answer was deferred because we had answered on that interface moments before.
+    public var rateLimitedAnswers = 0
     /// Queries not answered because they already knew our answer.
     public var suppressedAnswers = 0
 

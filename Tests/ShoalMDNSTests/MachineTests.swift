@@ -123,14 +123,53 @@ struct MachineTests {
                 DNSRecord(name: MDNSAnnouncement.servicesMetaName, ttl: 120, data: .ptr(MDNSAnnouncement.serviceName))
             ]
         )
-        for name in ["\(machine.peerName)._p2p._udp.local", "\(machine.peerName.uppercased()).local"] {
+        let names = ["\(machine.peerName)._p2p._udp.local", "\(machine.peerName.uppercased()).local"]
+        for (index, name) in names.enumerated() {
             var direct = PacketBuilder(flags: 0, questions: 1)
             direct.question(PacketBuilder.name(name), type: name.hasSuffix("_udp.local") ? 33 : 1)
-            let answer = Self.sends(machine.receive(direct.bytes, interface: Fixtures.lan, now: .zero))
+            let now = Duration.seconds(index + 1)
+            let answer = Self.sends(machine.receive(direct.bytes, interface: Fixtures.lan, now: now))
             #expect(answer.count == 1)
             let records = try DNSMessage(decoding: answer[0].0).additionals
             #expect(records.contains { $0.data == .a(IPv4Address("192.168.1.10")!) })
         }
+    }
+
+    @Test("answers on one interface are rate limited")
+    func rateLimit() throws {
+        var quiet = MDNSConfiguration()
+        quiet.initialQueryDelay = .seconds(100)
+        quiet.queryInterval = .seconds(100)
+        var (machine, _) = Self.started(Fixtures.alice, Fixtures.lan, [Self.aliceAddress], configuration: quiet)
+        let query = try MDNSAnnouncement.query().encoded()
+        var answered: [Int] = []
+        for millisecond in stride(from: 0, through: 1000, by: 50) {
+            let actions = machine.receive(query, interface: Fixtures.lan, now: .milliseconds(millisecond))
+            if !Self.sends(actions).isEmpty { answered.append(millisecond) }
+        }
+        #expect(answered == [0, 250, 500, 750, 1000])
+        #expect(machine.statistics.rateLimitedAnswers == 16)
+        // A held-back query is answered by tick once the interval has passed, once.
+        #expect(Self.sends(machine.receive(query, interface: Fixtures.lan, now: .milliseconds(1100))).isEmpty)
+        #expect(machine.nextDeadline == .milliseconds(1250))
+        #expect(Self.sends(machine.tick(now: .milliseconds(1200))).isEmpty)
+        let deferred = Self.sends(machine.tick(now: .milliseconds(1250)))
+        #expect(deferred.count == 1 && deferred.first?.1 == "eth0")
+        #expect(Self.sends(machine.tick(now: .milliseconds(1300))).isEmpty)
+        // Another interface has its own budget.
+        #expect(Self.sends(machine.receive(query, interface: Fixtures.loopback, now: .milliseconds(1010))).isEmpty)
+        var configuration = MDNSConfiguration()
+        configuration.includeLoopback = true
+        var looped = MDNSMachine(localPeer: Fixtures.alice, configuration: configuration, seed: 3)
+        _ = looped.start(
+            now: .zero,
+            interfaces: [Fixtures.lan, Fixtures.loopback],
+            addresses: [
+                Self.aliceAddress, Fixtures.multiaddr("/ip4/127.0.0.1/tcp/1"),
+            ]
+        )
+        #expect(Self.sends(looped.receive(query, interface: Fixtures.lan, now: .zero)).count == 1)
+        #expect(Self.sends(looped.receive(query, interface: Fixtures.loopback, now: .zero)).count == 1)
     }
 
     @Test("other queries and known answers get no response")
