@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 BUILD_FLAGS ?=
 
-.PHONY: all deps build test unit-test examples interop crosscheck lint format run protos clean
+.PHONY: all deps build test unit-test examples interop crosscheck mdns-test lint format run protos clean
 
 all: build
 
@@ -33,7 +33,11 @@ interop: deps
 crosscheck: deps
 	scripts/parquet-crosscheck.sh
 
-test: deps lint unit-test examples interop crosscheck
+# mDNS between shoal nodes (and py-libp2p) inside throw-away network namespaces; skipped unless root.
+mdns-test: deps
+	interop/mdns-netns.sh
+
+test: deps lint unit-test examples interop crosscheck mdns-test
 
 run: deps
 	$(SWIFT) build --product shoal $(BUILD_FLAGS)

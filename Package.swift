@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "ShoalKademlia", targets: ["ShoalKademlia"]),
         .library(name: "ShoalParquet", targets: ["ShoalParquet"]),
         .library(name: "ShoalSWIM", targets: ["ShoalSWIM"]),
+        .library(name: "ShoalMDNS", targets: ["ShoalMDNS"]),
         .executable(name: "shoal", targets: ["shoal"]),
     ],
     dependencies: [
@@ -68,6 +69,10 @@ let package = Package(
 
         // MARK: - Discovery
         .target(name: "ShoalKademlia", dependencies: ["ShoalCore", "ShoalCrypto", protobuf]),
+        .target(
+            name: "ShoalMDNS",
+            dependencies: ["ShoalHost", "ShoalCore", "ShoalMultiformats", nioCore, nioPosix, logging, serviceLifecycle]
+        ),
 
         // MARK: - Membership (SWIM + Lifeguard)
         .target(name: "ShoalSWIM", dependencies: ["ShoalCore", "ShoalCrypto"]),
@@ -95,7 +100,7 @@ let package = Package(
             name: "shoal",
             dependencies: [
                 "ShoalHost", "ShoalTransport", "ShoalSecurity", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
-                argumentParser, logging,
+                "ShoalMDNS", argumentParser, logging,
             ]
         ),
 
@@ -114,6 +119,10 @@ let package = Package(
         .testTarget(name: "ShoalSecurityTests", dependencies: ["ShoalSecurity", "ShoalCore", "ShoalCrypto"]),
         .testTarget(name: "ShoalKademliaTests", dependencies: ["ShoalKademlia", "ShoalCore", "ShoalCrypto"]),
         .testTarget(name: "ShoalParquetTests", dependencies: ["ShoalParquet", "ShoalCore"]),
+        .testTarget(
+            name: "ShoalMDNSTests",
+            dependencies: ["ShoalMDNS", "ShoalCore", "ShoalMultiformats"]
+        ),
         .testTarget(
             name: "ShoalSWIMTests",
             dependencies: ["ShoalSWIM", "ShoalSWIMSim", "ShoalTestKit", "ShoalCore", "ShoalCrypto"]

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ShoalCore
 import ShoalHost
+import ShoalMDNS
 import ShoalMultiformats
 import ShoalSecurity
 import ShoalTransport
@@ -64,6 +65,21 @@ struct NodeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Also serve the /echo/1.0.0 diagnostic protocol.")
     var echo = false
 
+    @Flag(name: .long, help: "Discover peers on the local link with mDNS (_p2p._udp.local).")
+    var mdns = false
+
+    @Option(name: .customLong("mdns-interface"), help: "Interface for mDNS (repeatable). Default: every multicast one.")
+    var mdnsInterface: [String] = []
+
+    @Option(name: .customLong("mdns-interval"), help: "Longest delay between mDNS queries, in seconds (default 60).")
+    var mdnsInterval: Double?
+
+    @Flag(name: .customLong("mdns-loopback"), help: "Announce loopback addresses over mDNS (tests in a namespace).")
+    var mdnsLoopback = false
+
+    @Flag(name: .customLong("mdns-dial"), help: "Dial the peers mDNS discovers.")
+    var mdnsDial = false
+
     @OptionGroup var host: HostOptions
 
     func run() async throws {
@@ -72,10 +88,12 @@ struct NodeCommand: AsyncParsableCommand {
         let node = P2PHost(configuration)
         if echo { EchoProtocol.register(on: node) }
         let printEvents = events
+        let discovery = try mdnsService(for: node)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await node.run() }
             group.addTask {
                 try await SignalWaiter.waitForTermination()
+                discovery?.shutdown()
                 node.shutdown()
             }
             let subscription = node.events()
@@ -91,6 +109,14 @@ struct NodeCommand: AsyncParsableCommand {
                     }
                 }
             }
+            if let discovery {
+                group.addTask {
+                    do { try await discovery.run() } catch {
+                        node.shutdown()
+                        throw CLIError(message: "mDNS: \(error)")
+                    }
+                }
+            }
             for address in bootstrapAddresses {
                 group.addTask {
                     do { try await node.connect(address) } catch {
@@ -99,6 +125,32 @@ struct NodeCommand: AsyncParsableCommand {
                 }
             }
         }
+    }
+}
+
+extension NodeCommand {
+    /// The mDNS service the flags ask for, or nil without `--mdns`.
+    func mdnsService(for node: P2PHost) throws -> MDNSService? {
+        guard mdns else {
+            if !mdnsInterface.isEmpty || mdnsInterval != nil || mdnsLoopback || mdnsDial {
+                throw CLIError(
+                    message: "--mdns-interface, --mdns-interval, --mdns-loopback and --mdns-dial need --mdns"
+                )
+            }
+            return nil
+        }
+        var configuration = MDNSConfiguration()
+        configuration.interfaceNames = mdnsInterface
+        configuration.includeLoopback = mdnsLoopback
+        configuration.dialDiscovered = mdnsDial
+        if let mdnsInterval {
+            guard mdnsInterval > 0, mdnsInterval <= 3600 else {
+                throw CLIError(message: "--mdns-interval must be between 0 and 3600 seconds")
+            }
+            configuration.queryInterval = .milliseconds(Int64(mdnsInterval * 1000))
+            configuration.initialQueryDelay = min(configuration.initialQueryDelay, configuration.queryInterval)
+        }
+        return MDNSService(host: node, configuration: configuration)
     }
 }
 
