@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "ShoalHost", targets: ["ShoalHost"]),
         .library(name: "ShoalKademlia", targets: ["ShoalKademlia"]),
         .library(name: "ShoalParquet", targets: ["ShoalParquet"]),
+        .library(name: "ShoalDatasets", targets: ["ShoalDatasets"]),
         .executable(name: "shoal", targets: ["shoal"]),
     ],
     dependencies: [
@@ -80,13 +81,17 @@ let package = Package(
             providers: [.apt(["libzstd-dev"])]
         ),
         .target(name: "ShoalParquet", dependencies: ["ShoalCore", "CZlib", "CZstd"]),
+        .target(
+            name: "ShoalDatasets",
+            dependencies: ["ShoalParquet", "ShoalCore", "ShoalCrypto", "ShoalMultiformats"]
+        ),
 
         // MARK: - Command line
         .executableTarget(
             name: "shoal",
             dependencies: [
                 "ShoalHost", "ShoalTransport", "ShoalSecurity", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
-                argumentParser, logging,
+                "ShoalDatasets", "ShoalParquet", argumentParser, logging,
             ]
         ),
 
@@ -105,10 +110,14 @@ let package = Package(
         .testTarget(name: "ShoalSecurityTests", dependencies: ["ShoalSecurity", "ShoalCore", "ShoalCrypto"]),
         .testTarget(name: "ShoalKademliaTests", dependencies: ["ShoalKademlia", "ShoalCore", "ShoalCrypto"]),
         .testTarget(name: "ShoalParquetTests", dependencies: ["ShoalParquet", "ShoalCore"]),
+        .testTarget(
+            name: "ShoalDatasetsTests",
+            dependencies: ["ShoalDatasets", "ShoalParquet", "ShoalCore", "ShoalMultiformats"]
+        ),
         // Test-only driver for scripts/parquet-crosscheck.sh (pyarrow/fastparquet) and the throughput benchmark.
         .executableTarget(
             name: "ShoalParquetCrossCheck",
-            dependencies: ["ShoalParquet", "ShoalCore"],
+            dependencies: ["ShoalParquet", "ShoalDatasets", "ShoalCore", "ShoalMultiformats"],
             path: "Tests/ShoalParquetCrossCheck"
         ),
         .testTarget(

@@ -24,6 +24,9 @@ struct ShoalCommand: AsyncParsableCommand {
             EchoCommand.self,
             VersionCommand.self,
             DemoCommand.self,
+            DatasetCommand.self,
+            CIDCommand.self,
+            BenchCommand.self,
         ]
     )
 
