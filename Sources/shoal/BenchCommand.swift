@@ -42,6 +42,8 @@ struct BenchCommand: AsyncParsableCommand {
             var generateSeconds: Double
             var packSeconds: Double
             var megabytesPerSecond: Double
+            var packCPUSeconds: Double
+            var megabytesPerCPUSecond: Double
             var peakRSSBeforePackMB: Double
             var peakRSSMB: Double
         }
@@ -70,6 +72,7 @@ struct BenchCommand: AsyncParsableCommand {
             )
             let progress = ProgressLine()
             let packStart = clock.now
+            let cpuStart = Self.cpuSeconds()
             let result = try store.pack(
                 &reader,
                 name: "bench",
@@ -77,6 +80,7 @@ struct BenchCommand: AsyncParsableCommand {
                 progress: progress.update
             )
             let packTime = clock.now - packStart
+            let cpu = Self.cpuSeconds() - cpuStart
             progress.finish()
             let seconds = Double(packTime.components.seconds) + Double(packTime.components.attoseconds) / 1e18
             let output = Output(
@@ -88,6 +92,8 @@ struct BenchCommand: AsyncParsableCommand {
                 generateSeconds: Double(generateTime.components.seconds),
                 packSeconds: seconds,
                 megabytesPerSecond: Double(inputBytes) / 1e6 / seconds,
+                packCPUSeconds: cpu,
+                megabytesPerCPUSecond: Double(inputBytes) / 1e6 / cpu,
                 peakRSSBeforePackMB: rssBefore,
                 peakRSSMB: Self.peakRSS()
             )
@@ -100,6 +106,7 @@ struct BenchCommand: AsyncParsableCommand {
             )
             print("output  \(output.shards) shards, \(output.outputBytes) bytes (\(output.compression))")
             print(String(format: "pack    %.2f s, %.1f MB/s", output.packSeconds, output.megabytesPerSecond))
+            print(String(format: "cpu     %.2f s, %.1f MB per CPU second", cpu, output.megabytesPerCPUSecond))
             print(String(format: "peak RSS (VmHWM) %.1f MB (%.1f MB before packing)", output.peakRSSMB, rssBefore))
         }
 
@@ -131,6 +138,15 @@ struct BenchCommand: AsyncParsableCommand {
                 chunk = ""
             }
             return written
+        }
+
+        /// User + system CPU time of this process.
+        static func cpuSeconds() -> Double {
+            var usage = rusage()
+            getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+            let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+            let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+            return user + system
         }
 
         /// VmHWM from /proc/self/status in MB (0 where unavailable).

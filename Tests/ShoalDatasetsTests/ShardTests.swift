@@ -44,11 +44,16 @@ struct ShardTests {
             #expect(s.cid == ContentID.of(s.bytes))
             #expect(s.cid.string().hasPrefix("bafkrei"))
             #expect(s.info.byteSize == s.bytes.count)
-            #expect(try ParquetReader.summary(s.bytes).rowGroups.count == 1)
+            let summary = try ParquetReader.summary(s.bytes)
+            #expect(summary.rowGroups.count == 1 && summary.rowCount == Int64(s.info.rowCount))
+            #expect(summary.createdBy == "shoal version 0.1")
+            #expect(summary.rowGroups[0].chunks.map(\.codec) == Array(repeating: "ZSTD", count: 5))
+            #expect(summary.rowGroups[0].chunks.last?.path == "vector.list.element")
             let back = try DatasetTable(parquet: try ParquetReader.read(s.bytes), schema: table.schema)
             #expect(back == table.slice(s.info.rows))
         }
         #expect(try shard(DatasetTable(empty: table.schema), shardSize: 10).isEmpty)
+        #expect(throws: ShoalError.self) { try ParquetReader.summary(Array("PAR1 not a file PAR1".utf8)) }
         #expect(throws: ShoalError.self) { try shard(table, shardSize: 0) }
     }
 

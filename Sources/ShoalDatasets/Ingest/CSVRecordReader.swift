@@ -21,15 +21,15 @@ struct CSVSyntaxError: Error {
 /// commas, line breaks and `""` (a literal quote), and must be followed by a separator or the end of the record.
 /// A quote inside an unquoted field, text after a closing quote, an unterminated quote, invalid UTF-8 or a record
 /// longer than the line limit is a syntax error. Blank lines are skipped.
-struct CSVRecordReader<Source: ByteSource> {
-    private var source: Source
+struct CSVRecordReader {
+    private var source: any ByteSource
     private var buffer: [UInt8] = []
     private var position = 0
     private var atEnd = false
     private var line = 1
     private let maximumRecordLength: Int
 
-    init(source: Source, maximumRecordLength: Int) {
+    init(source: any ByteSource, maximumRecordLength: Int) {
         self.source = source
         self.maximumRecordLength = maximumRecordLength
     }

@@ -7,12 +7,12 @@ import ShoalCore
 /// the rules on ``DatasetType``: integer, then float, boolean, `float[]`, else string; inferred columns are
 /// nullable). An empty unquoted field is null, `""` is the empty string. Vectors are written `[x, y, ...]`
 /// (quoted, since they contain commas). Memory use is bounded by the batch size and the line limit, not the input.
-public struct CSVTableReader<Source: ByteSource>: TableBatchReader {
+public struct CSVTableReader: TableBatchReader {
     /// The schema (given, or inferred after the first batch).
     public private(set) var schema: DatasetSchema?
     /// Counts and error reports so far.
     public private(set) var report = IngestReport()
-    private var records: CSVRecordReader<Source>
+    private var records: CSVRecordReader
     private let options: IngestOptions
     private let sourceName: String
     private var header: [String]?
@@ -29,7 +29,12 @@ public struct CSVTableReader<Source: ByteSource>: TableBatchReader {
     ///   - schema: the schema, or nil to infer one.
     ///   - options: batch size, error policy and limits.
     ///   - sourceName: the file name used in error messages.
-    public init(source: Source, schema: DatasetSchema?, options: IngestOptions = IngestOptions(), sourceName: String) {
+    public init(
+        source: any ByteSource,
+        schema: DatasetSchema?,
+        options: IngestOptions = IngestOptions(),
+        sourceName: String
+    ) {
         self.records = CSVRecordReader(source: source, maximumRecordLength: options.maximumLineLength)
         self.schema = schema
         self.options = options

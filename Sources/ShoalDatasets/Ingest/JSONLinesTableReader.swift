@@ -1,15 +1,15 @@
 import ShoalCore
 
 /// Splits input into LF-terminated lines (a trailing CR is dropped), with a length bound.
-struct LineReader<Source: ByteSource> {
-    private var source: Source
+struct LineReader {
+    private var source: any ByteSource
     private var buffer: [UInt8] = []
     private var position = 0
     private var atEnd = false
     private(set) var lineNumber = 0
     let maximumLength: Int
 
-    init(source: Source, maximumLength: Int) {
+    init(source: any ByteSource, maximumLength: Int) {
         self.source = source
         self.maximumLength = maximumLength
     }
@@ -61,12 +61,12 @@ struct LineReader<Source: ByteSource> {
 /// error (the row does not match the schema); without one, columns are inferred from the first
 /// ``IngestOptions/inferenceRows`` rows in order of first appearance (see ``TypeInference``). Blank lines are
 /// skipped. `NaN`, `Infinity` and `-Infinity` (as Python's `json` writes them) are accepted in float columns.
-public struct JSONLinesTableReader<Source: ByteSource>: TableBatchReader {
+public struct JSONLinesTableReader: TableBatchReader {
     /// The schema (given, or inferred after the first batch).
     public private(set) var schema: DatasetSchema?
     /// Counts and error reports so far.
     public private(set) var report = IngestReport()
-    private var lines: LineReader<Source>
+    private var lines: LineReader
     private let options: IngestOptions
     private let sourceName: String
     private var builder: TableBuilder?
@@ -80,7 +80,12 @@ public struct JSONLinesTableReader<Source: ByteSource>: TableBatchReader {
     ///   - schema: the schema, or nil to infer one.
     ///   - options: batch size, error policy and limits.
     ///   - sourceName: the file name used in error messages.
-    public init(source: Source, schema: DatasetSchema?, options: IngestOptions = IngestOptions(), sourceName: String) {
+    public init(
+        source: any ByteSource,
+        schema: DatasetSchema?,
+        options: IngestOptions = IngestOptions(),
+        sourceName: String
+    ) {
         self.lines = LineReader(source: source, maximumLength: options.maximumLineLength)
         self.schema = schema
         self.options = options

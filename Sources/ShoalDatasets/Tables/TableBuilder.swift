@@ -77,43 +77,46 @@ public struct RowProblem: Error, Sendable, Hashable {
     }
 }
 
-/// Typed storage for one column under construction.
+/// Typed storage for one column under construction (one array per storage type, so appends never copy).
 struct ColumnBuffer: Sendable {
-    private var values: ParquetColumnValues
+    private let type: DatasetType
+    private var integers: [Int64] = []
+    private var floats: [Double] = []
+    private var strings: [String] = []
+    private var booleans: [Bool] = []
+    private var vectors: [[Float]] = []
     private var validity: [Bool] = []
     private var hasNull = false
 
-    init(type: DatasetType) { values = .empty(for: type) }
+    init(type: DatasetType) { self.type = type }
 
     mutating func append(_ value: DatasetValue) {
         let isNull = value == .null
         validity.append(!isNull)
         hasNull = hasNull || isNull
-        switch values {
-        case .int64(var v):
-            values = .int64([])
-            if case .integer(let x) = value { v.append(x) } else { v.append(0) }
-            values = .int64(v)
-        case .double(var v):
-            values = .double([])
-            if case .float(let x) = value { v.append(x) } else { v.append(0) }
-            values = .double(v)
-        case .string(var v):
-            values = .string([])
-            if case .string(let x) = value { v.append(x) } else { v.append("") }
-            values = .string(v)
-        case .boolean(var v):
-            values = .boolean([])
-            if case .boolean(let x) = value { v.append(x) } else { v.append(false) }
-            values = .boolean(v)
-        case .floatList(var v):
-            values = .floatList([])
-            if case .vector(let x) = value { v.append(x) } else { v.append([]) }
-            values = .floatList(v)
-        default:
-            preconditionFailure("unexpected storage type")
+        switch type {
+        case .integer:
+            if case .integer(let x) = value { integers.append(x) } else { integers.append(0) }
+        case .float:
+            if case .float(let x) = value { floats.append(x) } else { floats.append(0) }
+        case .string:
+            if case .string(let x) = value { strings.append(x) } else { strings.append("") }
+        case .boolean:
+            if case .boolean(let x) = value { booleans.append(x) } else { booleans.append(false) }
+        case .vector:
+            if case .vector(let x) = value { vectors.append(x) } else { vectors.append([]) }
         }
     }
 
-    var data: ParquetColumnData { ParquetColumnData(values, validity: hasNull ? validity : nil) }
+    var data: ParquetColumnData {
+        let values: ParquetColumnValues
+        switch type {
+        case .integer: values = .int64(integers)
+        case .float: values = .double(floats)
+        case .string: values = .string(strings)
+        case .boolean: values = .boolean(booleans)
+        case .vector: values = .floatList(vectors)
+        }
+        return ParquetColumnData(values, validity: hasNull ? validity : nil)
+    }
 }
