@@ -15,6 +15,7 @@ public enum JSONValue: Sendable, Hashable {
     /// An object, members in document order (a repeated key is an error).
     case object([(String, JSONValue)])
 
+    /// Structural equality (object members compared in order).
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
@@ -28,6 +29,7 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
+    /// Hashes consistently with `==`.
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0)

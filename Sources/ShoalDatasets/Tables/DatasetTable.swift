@@ -19,6 +19,7 @@ public enum DatasetValue: Sendable, Hashable {
     /// A vector value.
     case vector([Float])
 
+    /// Equal when both are the same case with the same value (floats compared by bit pattern).
     public static func == (lhs: DatasetValue, rhs: DatasetValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): return true
@@ -31,6 +32,7 @@ public enum DatasetValue: Sendable, Hashable {
         }
     }
 
+    /// Hashes consistently with `==` (floats by bit pattern).
     public func hash(into hasher: inout Hasher) {
         switch self {
         case .null: hasher.combine(0)
