@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "ShoalHost", targets: ["ShoalHost"]),
         .library(name: "ShoalKademlia", targets: ["ShoalKademlia"]),
         .library(name: "ShoalParquet", targets: ["ShoalParquet"]),
+        .library(name: "ShoalDatasets", targets: ["ShoalDatasets"]),
         .library(name: "ShoalSWIM", targets: ["ShoalSWIM"]),
         .library(name: "ShoalMDNS", targets: ["ShoalMDNS"]),
         .executable(name: "shoal", targets: ["shoal"]),
@@ -94,13 +95,17 @@ let package = Package(
             providers: [.apt(["libzstd-dev"])]
         ),
         .target(name: "ShoalParquet", dependencies: ["ShoalCore", "CZlib", "CZstd"]),
+        .target(
+            name: "ShoalDatasets",
+            dependencies: ["ShoalParquet", "ShoalCore", "ShoalCrypto", "ShoalMultiformats"]
+        ),
 
         // MARK: - Command line
         .executableTarget(
             name: "shoal",
             dependencies: [
                 "ShoalHost", "ShoalTransport", "ShoalSecurity", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
-                "ShoalMDNS", argumentParser, logging,
+                "ShoalMDNS", "ShoalDatasets", "ShoalParquet", argumentParser, logging,
             ]
         ),
 
@@ -120,6 +125,10 @@ let package = Package(
         .testTarget(name: "ShoalKademliaTests", dependencies: ["ShoalKademlia", "ShoalCore", "ShoalCrypto"]),
         .testTarget(name: "ShoalParquetTests", dependencies: ["ShoalParquet", "ShoalCore"]),
         .testTarget(
+            name: "ShoalDatasetsTests",
+            dependencies: ["ShoalDatasets", "ShoalParquet", "ShoalCore", "ShoalMultiformats"]
+        ),
+        .testTarget(
             name: "ShoalMDNSTests",
             dependencies: ["ShoalMDNS", "ShoalCore", "ShoalMultiformats"]
         ),
@@ -130,7 +139,7 @@ let package = Package(
         // Test-only driver for scripts/parquet-crosscheck.sh (pyarrow/fastparquet) and the throughput benchmark.
         .executableTarget(
             name: "ShoalParquetCrossCheck",
-            dependencies: ["ShoalParquet", "ShoalCore"],
+            dependencies: ["ShoalParquet", "ShoalDatasets", "ShoalCore", "ShoalMultiformats"],
             path: "Tests/ShoalParquetCrossCheck"
         ),
         .testTarget(

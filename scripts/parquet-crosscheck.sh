@@ -3,6 +3,9 @@
 #   Swift writes 12 schemas x 4 codecs; pyarrow and fastparquet read them back and compare every value.
 #   pandas/pyarrow/fastparquet write default and variant files; the Swift reader reads them value for value,
 #   and rejects unsupported features with an error naming the column.
+#   ShoalDatasets: the 12 tables cut into shards (with manifests) are read back by pyarrow and fastparquet; every
+#   CID (shards, manifests, 1,000 random files) equals the Python `multiformats` package's; `shoal dataset pack`
+#   on Examples/data/sample.csv gives shards that pandas opens with the CSV's values.
 # Prints one line per case and "N passed, M failed"; exits non-zero on any failure.
 # Uses (and creates if missing) the venv at .venv with the pinned versions in Tests/crosscheck/requirements-parquet.txt.
 set -euo pipefail
@@ -12,14 +15,17 @@ cd "$root"
 venv="${SHOAL_PARQUET_VENV:-$root/.build-crosscheck/venv}"
 requirements="$root/Tests/crosscheck/requirements-parquet.txt"
 
-if ! "$venv/bin/python" -c "import pyarrow, pandas, fastparquet" 2>/dev/null; then
+if ! "$venv/bin/python" -c "import pyarrow, pandas, fastparquet, multiformats" 2>/dev/null; then
     echo "creating $venv (pinned: $(grep -v '^#' "$requirements" | tr '\n' ' '))" >&2
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q -r "$requirements"
 fi
 
 swift build --product ShoalParquetCrossCheck >&2
-driver="$(swift build --product ShoalParquetCrossCheck --show-bin-path)/ShoalParquetCrossCheck"
+swift build --product shoal >&2
+bin="$(swift build --show-bin-path)"
+driver="$bin/ShoalParquetCrossCheck"
+shoal="$bin/shoal"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -30,11 +36,19 @@ set +e
 "$venv/bin/python" Tests/crosscheck/parquet_crosscheck.py check-swift "$work/swift" | tee -a "$log"
 "$venv/bin/python" Tests/crosscheck/parquet_crosscheck.py write-python "$work/python" >&2
 "$driver" read "$work/python" | grep -E '^(PASS|FAIL)' | tee -a "$log"
+"$driver" shards "$work/shards" >&2
+"$venv/bin/python" Tests/crosscheck/dataset_crosscheck.py check-shards "$work/shards" | tee -a "$log"
+if ! "$shoal" dataset pack Examples/data/sample.csv --csv --schema 'id:integer,text:string,score:float,vector:float[8]' \
+    --shard-size 300 --compression snappy --out "$work/store" --json > "$work/pack.json"; then
+    echo "FAIL shoal dataset pack Examples/data/sample.csv" | tee -a "$log"
+fi
+"$venv/bin/python" Tests/crosscheck/dataset_crosscheck.py check-pack "$work/pack.json" Examples/data/sample.csv \
+    "$work/store" | tee -a "$log"
 set -e
 
 passed=$(grep -c '^PASS' "$log" || true)
 failed=$(grep -c '^FAIL' "$log" || true)
-expected_min=100
+expected_min=200
 if [ "$passed" -lt "$expected_min" ]; then
     echo "FAIL crosscheck: only $passed cases ran (expected at least $expected_min)"
     failed=$((failed + 1))

@@ -12,7 +12,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure throughput, connection setup rate and memory per connection on this machine.",
-        subcommands: [TransportBench.self]
+        subcommands: [TransportBench.self, PackBench.self]
     )
 }
 

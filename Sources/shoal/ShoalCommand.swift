@@ -25,6 +25,9 @@ struct ShoalCommand: AsyncParsableCommand {
             BenchCommand.self,
             VersionCommand.self,
             DemoCommand.self,
+            DatasetCommand.self,
+            CIDCommand.self,
+            BenchCommand.self,
         ]
     )
 

@@ -5,6 +5,7 @@ import ShoalParquet
 // Test-only driver for scripts/parquet-crosscheck.sh and the throughput benchmark.
 //   ShoalParquetCrossCheck write DIR   writes <case>.<codec>.parquet + .json (expected values) into DIR
 //   ShoalParquetCrossCheck read DIR    reads every DIR/*.parquet, compares with its .json, one line per case
+//   ShoalParquetCrossCheck shards DIR  writes shards + expected values, manifests, random files and cids.json
 //   ShoalParquetCrossCheck bench MB    writes and reads ~MB megabytes of int64/double/string columns
 
 func fail(_ message: String) -> Never {
@@ -13,7 +14,7 @@ func fail(_ message: String) -> Never {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 3 else { fail("usage: ShoalParquetCrossCheck write|read|bench ARG") }
+guard arguments.count == 3 else { fail("usage: ShoalParquetCrossCheck write|read|shards|bench ARG") }
 
 switch arguments[1] {
 case "write":
@@ -77,6 +78,8 @@ case "read":
     }
     print("swift-reader: \(passed) passed, \(failed) failed")
     exit(failed == 0 ? 0 : 1)
+case "shards":
+    try ShardCases.write(to: URL(fileURLWithPath: arguments[2]))
 case "bench":
     guard let megabytes = Int(arguments[2]), megabytes > 0 else { fail("bench needs a size in MB") }
     try Benchmark.run(megabytes: megabytes)
