@@ -11,6 +11,8 @@ let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let protobuf: Target.Dependency = .product(name: "SwiftProtobuf", package: "swift-protobuf")
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let tomlKit: Target.Dependency = .product(name: "TOMLKit", package: "TOMLKit")
 
 let package = Package(
     name: "Shoal",
@@ -25,6 +27,9 @@ let package = Package(
         .library(name: "ShoalHost", targets: ["ShoalHost"]),
         .library(name: "ShoalKademlia", targets: ["ShoalKademlia"]),
         .library(name: "ShoalParquet", targets: ["ShoalParquet"]),
+        .library(name: "ShoalResilience", targets: ["ShoalResilience"]),
+        .library(name: "ShoalHealth", targets: ["ShoalHealth"]),
+        .library(name: "Shoal", targets: ["Shoal"]),
         .executable(name: "shoal", targets: ["shoal"]),
     ],
     dependencies: [
@@ -33,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // MARK: - Crypto (libsodium)
@@ -81,12 +88,17 @@ let package = Package(
         ),
         .target(name: "ShoalParquet", dependencies: ["ShoalCore", "CZlib", "CZstd"]),
 
+        // MARK: - Node: resilience, health, configuration
+        .target(name: "ShoalResilience", dependencies: ["ShoalCore"]),
+        .target(name: "ShoalHealth", dependencies: ["ShoalHost", "ShoalCore", metrics, serviceLifecycle, logging]),
+        .target(name: "Shoal", dependencies: ["ShoalCore", "ShoalMultiformats", "ShoalResilience", tomlKit]),
+
         // MARK: - Command line
         .executableTarget(
             name: "shoal",
             dependencies: [
                 "ShoalHost", "ShoalTransport", "ShoalSecurity", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
-                argumentParser, logging,
+                "Shoal", argumentParser, logging,
             ]
         ),
 
@@ -111,6 +123,12 @@ let package = Package(
             dependencies: ["ShoalParquet", "ShoalCore"],
             path: "Tests/ShoalParquetCrossCheck"
         ),
+        .testTarget(name: "ShoalResilienceTests", dependencies: ["ShoalResilience", "ShoalCore"]),
+        .testTarget(
+            name: "ShoalHealthTests",
+            dependencies: ["ShoalHealth", "ShoalHost", "ShoalTransport", "ShoalCore", "ShoalMultiformats"]
+        ),
+        .testTarget(name: "ShoalTests", dependencies: ["Shoal", "ShoalCore", "ShoalMultiformats", "ShoalResilience"]),
         .testTarget(
             name: "ShoalHostTests",
             dependencies: ["ShoalHost", "ShoalTransport", "ShoalCore", "ShoalCrypto", "ShoalMultiformats"]
