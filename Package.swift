@@ -126,7 +126,10 @@ let package = Package(
         .testTarget(name: "ShoalResilienceTests", dependencies: ["ShoalResilience", "ShoalCore"]),
         .testTarget(
             name: "ShoalHealthTests",
-            dependencies: ["ShoalHealth", "ShoalHost", "ShoalTransport", "ShoalCore", "ShoalMultiformats"]
+            dependencies: [
+                "ShoalHealth", "ShoalHost", "ShoalTransport", "ShoalCore", "ShoalMultiformats",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
         ),
         .testTarget(name: "ShoalTests", dependencies: ["Shoal", "ShoalCore", "ShoalMultiformats", "ShoalResilience"]),
         .testTarget(

@@ -5,8 +5,13 @@ import Metrics
 struct HealthGauges: Sendable {
     private let gauges: [(HealthMetric, Gauge)]
 
-    init() {
-        gauges = HealthMetric.allCases.map { ($0, Gauge(label: "shoal_health_\($0.rawValue)")) }
+    /// Creates the gauges on `factory`, or on the bootstrapped `MetricsSystem` when nil.
+    init(factory: (any MetricsFactory)?) {
+        gauges = HealthMetric.allCases.map { metric in
+            let label = "shoal_health_\(metric.rawValue)"
+            if let factory { return (metric, Gauge(label: label, factory: factory)) }
+            return (metric, Gauge(label: label))
+        }
     }
 
     func export(_ health: NodeHealth) {

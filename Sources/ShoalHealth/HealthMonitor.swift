@@ -1,4 +1,5 @@
 public import Foundation
+public import Metrics
 public import ShoalCore
 public import ShoalHost
 import Synchronization
@@ -17,7 +18,7 @@ public final class HealthMonitor: Sendable {
     private let sampler: SystemSampler
     private let wallClock: @Sendable () -> Date
     private let started = ContinuousClock.now
-    private let gauges = HealthGauges()
+    private let gauges: HealthGauges
     private let state: Mutex<State>
 
     private struct State {
@@ -31,12 +32,16 @@ public final class HealthMonitor: Sendable {
     ///   - retentionDays: `metrics_retention_days`.
     ///   - sampler: the machine sampler.
     ///   - wallClock: the time stamped on reports (tests inject one).
+    ///   - metricsFactory: where the `shoal_health_*` gauges go; nil = the factory the executable bootstrapped
+    ///     `MetricsSystem` with (a no-op when it did not). The library never bootstraps `MetricsSystem`.
     public init(
         host: P2PHost,
         retentionDays: Int = 7,
         sampler: SystemSampler = SystemSampler(),
-        wallClock: @escaping @Sendable () -> Date = { Date() }
+        wallClock: @escaping @Sendable () -> Date = { Date() },
+        metricsFactory: (any MetricsFactory)? = nil
     ) {
+        self.gauges = HealthGauges(factory: metricsFactory)
         self.host = host
         self.retentionDays = retentionDays
         self.sampler = sampler

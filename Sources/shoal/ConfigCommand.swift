@@ -19,7 +19,7 @@ struct ConfigCommand: AsyncParsableCommand {
         @Argument(help: "The TOML file, or - for standard input.")
         var file: String
 
-        @Flag(name: .long, help: "Print the checked configuration as JSON.")
+        @Flag(name: .long, help: "Print every key's value (defaults filled in) as JSON.")
         var json = false
 
         func run() async throws {
@@ -30,7 +30,7 @@ struct ConfigCommand: AsyncParsableCommand {
                 throw CLIError(message: error.message)
             }
             if json {
-                try JSONOutput.print(configuration)
+                try JSONOutput.print(configuration.tableValues)
             } else {
                 print("ok")
             }

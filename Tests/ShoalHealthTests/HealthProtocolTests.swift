@@ -1,4 +1,5 @@
 import Foundation
+import MetricsTestKit
 import ShoalCore
 import ShoalHealth
 import ShoalHost
@@ -77,7 +78,8 @@ struct HealthProtocolTests {
     @Test("collect fills this node's series; HealthService collects periodically until cancelled")
     func periodic() async throws {
         try await withHost(try Self.configuration()) { host in
-            let monitor = HealthMonitor(host: host, retentionDays: 1)
+            let metrics = TestMetrics()
+            let monitor = HealthMonitor(host: host, retentionDays: 1, metricsFactory: metrics)
             let service = HealthService(monitor: monitor, interval: .milliseconds(20))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await service.run() }
@@ -90,6 +92,11 @@ struct HealthProtocolTests {
             #expect(series[0].samples.allSatisfy { $0.value >= 0 && $0.value <= 100 })
             let trends = monitor.analyzeTrends(from: .distantPast, to: .distantFuture)
             #expect(trends.count == HealthMetric.allCases.count)
+            // Every collection was exported as swift-metrics gauges (on the injected factory, no bootstrap).
+            let memory = try metrics.expectGauge("shoal_health_memory_percent")
+            #expect(memory.values.count == series[0].samples.count)
+            #expect(memory.lastValue.map { $0 > 0 && $0 <= 100 } == true)
+            #expect(try metrics.expectGauge("shoal_health_connections").lastValue == 0)
         }
     }
 }

@@ -28,6 +28,16 @@ struct ConfigurationTests {
             #expect(NodeConfiguration.example.contains("\n\(key.name) = "), "\(key.section).\(key.name)")
         }
         #expect(NodeConfiguration.schema.filter { $0.section == "distributed" }.count == 18)
+        // The typed fields cover exactly the schema's keys, and the defaults read back as the schema's defaults.
+        let tables = NodeConfiguration().tableValues
+        #expect(tables.values.reduce(0) { $0 + $1.count } == NodeConfiguration.schema.count)
+        for key in NodeConfiguration.schema {
+            let value = tables[key.section]?[key.name]
+            switch (value, key.defaultValue) {
+            case (.number(let a), .number(let b)): #expect(abs(a - b) < 1e-9, "\(key.name)")
+            default: #expect(value == key.defaultValue, "\(key.section).\(key.name)")
+            }
+        }
     }
 
     @Test("an empty file gives every default")
@@ -107,6 +117,10 @@ struct ConfigurationTests {
         #expect(c.swim.indirectProbes == 0)
         #expect(!c.mdns.enabled)
         #expect(c.limits.maxConnections == 10)
+        // Every value set in the file reads back through tableValues.
+        #expect(c.tableValues["distributed"]?["health_check_interval"] == .number(2.5))
+        #expect(c.tableValues["distributed"]?["role"] == .string("worker"))
+        #expect(c.tableValues["swim"]?["indirect_probes"] == .integer(0))
     }
 
     @Test("unknown keys and tables name the line and key")
