@@ -188,6 +188,14 @@ struct ConfigurationTests {
         #expect(syntax.line == 2)
         #expect(syntax.reason.hasPrefix("not valid TOML"))
         #expect(try issue("[distributed\n").reason.hasPrefix("not valid TOML"))
+        // Headers that trip an assertion in the bundled toml++ are refused before it sees them (found by fuzzing).
+        for text in ["[#dns]\n", "x = 1\n[\n", "[[ #a]]\n", "\u{3000}[ \u{3000}x]\n", "[ ]\n"] {
+            #expect(try issue(text).reason.hasPrefix("not valid TOML"), "\(text.debugDescription)")
+        }
+        #expect(try issue("a = 1\n  [#dns]\n").line == 2)
+        // Control characters from the file are escaped: the message stays one line.
+        let control = try issue("[distributed]\nrole = \"a\\nb\\u0007\"\n")
+        #expect(control.reason.contains("'a\\nb\\u{07}'"), "\(control.reason)")
         func fileIssue(_ path: String) throws -> ConfigurationIssue {
             do {
                 _ = try NodeConfiguration(contentsOf: path)

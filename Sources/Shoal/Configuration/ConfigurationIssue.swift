@@ -10,6 +10,19 @@ public struct ConfigurationIssue: Error, Sendable, Hashable, CustomStringConvert
     /// Why it was rejected.
     public var reason: String
 
+    /// `text` with control characters escaped (`\n`, `\u{7}`), so that a message stays on one line.
+    static func printable(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control || scalar == "\u{2028}" || scalar == "\u{2029}" {
+                out += scalar.escaped(asASCII: true)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
     /// `file:line: key: reason`, one line.
     public var description: String {
         var text = file

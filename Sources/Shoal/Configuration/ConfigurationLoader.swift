@@ -17,11 +17,19 @@ extension NodeConfiguration {
     ///   `file:line: table.key: reason` and whose `cause` is the ``ConfigurationIssue``.
     public init(toml text: String, file: String = "<string>") throws {
         func fail(_ line: Int?, _ key: String?, _ reason: String) -> ShoalError {
-            let issue = ConfigurationIssue(file: file, line: line, key: key, reason: reason)
+            let issue = ConfigurationIssue(
+                file: file,
+                line: line,
+                key: key.map(ConfigurationIssue.printable),
+                reason: ConfigurationIssue.printable(reason)
+            )
             return ShoalError(.invalidArgument, issue.description, cause: issue)
         }
         guard text.utf8.count <= Self.maximumFileSize else {
             throw fail(nil, nil, "file is larger than \(Self.maximumFileSize) bytes")
+        }
+        if let bad = TOMLPrecheck.badHeader(in: text) {
+            throw fail(bad.line, nil, "not valid TOML: \(bad.reason)")
         }
         let root: TOMLTable
         do {
@@ -62,7 +70,12 @@ extension NodeConfiguration {
     ///   non-UTF-8 or invalid file.
     public init(contentsOf path: String) throws {
         func fail(_ reason: String) -> ShoalError {
-            let issue = ConfigurationIssue(file: path, line: nil, key: nil, reason: reason)
+            let issue = ConfigurationIssue(
+                file: ConfigurationIssue.printable(path),
+                line: nil,
+                key: nil,
+                reason: reason
+            )
             return ShoalError(.invalidArgument, issue.description, cause: issue)
         }
         let data: Data
