@@ -80,7 +80,14 @@ extension NodeConfiguration {
         }
         let data: Data
         if path == "-" {
-            data = FileHandle.standardInput.readDataToEndOfFile()
+            // Read at most one byte past the limit, so that endless input is refused instead of buffered.
+            var buffer = Data()
+            while buffer.count <= Self.maximumFileSize,
+                let chunk = try? FileHandle.standardInput.read(upToCount: 65_536), !chunk.isEmpty
+            {
+                buffer.append(chunk)
+            }
+            data = buffer
         } else {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
