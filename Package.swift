@@ -10,6 +10,8 @@ let nioPosix: Target.Dependency = .product(name: "NIOPosix", package: "swift-nio
 let logging: Target.Dependency = .product(name: "Logging", package: "swift-log")
 let protobuf: Target.Dependency = .product(name: "SwiftProtobuf", package: "swift-protobuf")
 let serviceLifecycle: Target.Dependency = .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let metrics: Target.Dependency = .product(name: "Metrics", package: "swift-metrics")
+let tomlKit: Target.Dependency = .product(name: "TOMLKit", package: "TOMLKit")
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
 
 let package = Package(
@@ -26,6 +28,9 @@ let package = Package(
         .library(name: "ShoalKademlia", targets: ["ShoalKademlia"]),
         .library(name: "ShoalParquet", targets: ["ShoalParquet"]),
         .library(name: "ShoalDatasets", targets: ["ShoalDatasets"]),
+        .library(name: "ShoalResilience", targets: ["ShoalResilience"]),
+        .library(name: "ShoalHealth", targets: ["ShoalHealth"]),
+        .library(name: "Shoal", targets: ["Shoal"]),
         .library(name: "ShoalSWIM", targets: ["ShoalSWIM"]),
         .library(name: "ShoalMDNS", targets: ["ShoalMDNS"]),
         .executable(name: "shoal", targets: ["shoal"]),
@@ -36,6 +41,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // MARK: - Crypto (libsodium)
@@ -100,12 +107,17 @@ let package = Package(
             dependencies: ["ShoalParquet", "ShoalCore", "ShoalCrypto", "ShoalMultiformats"]
         ),
 
+        // MARK: - Resilience, health, configuration, the Node facade
+        .target(name: "ShoalResilience", dependencies: ["ShoalCore"]),
+        .target(name: "ShoalHealth", dependencies: ["ShoalHost", "ShoalCore", metrics, serviceLifecycle, logging]),
+        .target(name: "Shoal", dependencies: ["ShoalCore", "ShoalMultiformats", "ShoalResilience", tomlKit]),
+
         // MARK: - Command line
         .executableTarget(
             name: "shoal",
             dependencies: [
                 "ShoalHost", "ShoalTransport", "ShoalSecurity", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
-                "ShoalMDNS", "ShoalDatasets", "ShoalParquet", argumentParser, logging,
+                "ShoalMDNS", "ShoalDatasets", "ShoalParquet", "Shoal", argumentParser, logging,
             ]
         ),
 
@@ -124,6 +136,15 @@ let package = Package(
         .testTarget(name: "ShoalSecurityTests", dependencies: ["ShoalSecurity", "ShoalCore", "ShoalCrypto"]),
         .testTarget(name: "ShoalKademliaTests", dependencies: ["ShoalKademlia", "ShoalCore", "ShoalCrypto"]),
         .testTarget(name: "ShoalParquetTests", dependencies: ["ShoalParquet", "ShoalCore"]),
+        .testTarget(name: "ShoalResilienceTests", dependencies: ["ShoalResilience", "ShoalCore"]),
+        .testTarget(
+            name: "ShoalHealthTests",
+            dependencies: [
+                "ShoalHealth", "ShoalHost", "ShoalTransport", "ShoalCore", "ShoalMultiformats",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ]
+        ),
+        .testTarget(name: "ShoalTests", dependencies: ["Shoal", "ShoalCore", "ShoalMultiformats", "ShoalResilience"]),
         .testTarget(
             name: "ShoalDatasetsTests",
             dependencies: ["ShoalDatasets", "ShoalParquet", "ShoalCore", "ShoalMultiformats"]

@@ -13,6 +13,8 @@ if [ ! -x "$venv/bin/python" ] || ! cmp -s interop/requirements.txt "$venv/.requ
     cp interop/requirements.txt "$venv/.requirements"
 fi
 
-swift build --product shoal ${BUILD_FLAGS:-} >&2
-bin="$(swift build --show-bin-path ${BUILD_FLAGS:-})"
-exec timeout 900 "$venv/bin/python" interop/run_interop.py --shoal "$bin/shoal" --python "$venv/bin/python"
+if [ -z "${SHOAL_BIN:-}" ] || [ ! -x "$SHOAL_BIN" ]; then
+    swift build --product shoal ${BUILD_FLAGS:-} >&2
+    SHOAL_BIN="$(swift build --show-bin-path ${BUILD_FLAGS:-})/shoal"
+fi
+exec timeout 900 "$venv/bin/python" interop/run_interop.py --shoal "$SHOAL_BIN" --python "$venv/bin/python"

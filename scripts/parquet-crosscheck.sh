@@ -21,9 +21,12 @@ if ! "$venv/bin/python" -c "import pyarrow, pandas, fastparquet, multiformats" 2
     "$venv/bin/pip" install -q -r "$requirements"
 fi
 
-swift build --product ShoalParquetCrossCheck >&2
-swift build --product shoal >&2
-bin="$(swift build --show-bin-path)"
+bin="${SHOAL_BIN_DIR:-}"
+if [ -z "$bin" ] || [ ! -x "$bin/ShoalParquetCrossCheck" ] || [ ! -x "$bin/shoal" ]; then
+    swift build --product ShoalParquetCrossCheck >&2
+    swift build --product shoal >&2
+    bin="$(swift build --show-bin-path)"
+fi
 driver="$bin/ShoalParquetCrossCheck"
 shoal="$bin/shoal"
 

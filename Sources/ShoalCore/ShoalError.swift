@@ -41,6 +41,8 @@ public struct ShoalError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let io = Code("io")
         /// Authentication failed (a MAC or AEAD tag did not verify, a PSK did not match).
         public static let authenticationFailed = Code("authentication_failed")
+        /// A call was refused without being attempted (a circuit breaker is open, a trial call is in flight).
+        public static let unavailable = Code("unavailable")
         /// Something inside Shoal went wrong that is not the caller's fault.
         public static let internalError = Code("internal_error")
     }

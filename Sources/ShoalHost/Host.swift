@@ -96,6 +96,12 @@ public final class P2PHost: Sendable {
     /// The number of open connections.
     public var connectionCount: Int { state.withLock { s in s.connections.values.reduce(0) { $0 + $1.count } } }
 
+    /// The number of open streams over all connections.
+    public var streamCount: Int {
+        let all = state.withLock { s in s.connections.values.flatMap { $0 } }
+        return all.reduce(0) { $0 + $1.streamCount }
+    }
+
     // MARK: - Protocols
 
     /// Serves `protocolID` with `handler`, replacing any earlier handler for it.

@@ -22,12 +22,12 @@ struct ShoalCommand: AsyncParsableCommand {
             IdentifyCommand.self,
             PerfCommand.self,
             EchoCommand.self,
-            BenchCommand.self,
             VersionCommand.self,
             DemoCommand.self,
             DatasetCommand.self,
             CIDCommand.self,
             BenchCommand.self,
+            ConfigCommand.self,
         ]
     )
 
