@@ -66,7 +66,13 @@ let package = Package(
         ),
 
         // MARK: - Discovery
-        .target(name: "ShoalKademlia", dependencies: ["ShoalCore", "ShoalCrypto", protobuf]),
+        .target(
+            name: "ShoalKademlia",
+            dependencies: [
+                "ShoalHost", "ShoalTransport", "ShoalCore", "ShoalCrypto", "ShoalMultiformats", protobuf, logging,
+                serviceLifecycle,
+            ]
+        ),
 
         // MARK: - Datasets: Parquet (zlib, zstd)
         .systemLibrary(
@@ -85,8 +91,8 @@ let package = Package(
         .executableTarget(
             name: "shoal",
             dependencies: [
-                "ShoalHost", "ShoalTransport", "ShoalSecurity", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
-                argumentParser, logging,
+                "ShoalHost", "ShoalKademlia", "ShoalTransport", "ShoalSecurity", "ShoalCore", "ShoalCrypto",
+                "ShoalMultiformats", argumentParser, logging,
             ]
         ),
 
@@ -104,6 +110,12 @@ let package = Package(
         .testTarget(name: "ShoalWireTests", dependencies: ["ShoalWire", "ShoalCore"]),
         .testTarget(name: "ShoalSecurityTests", dependencies: ["ShoalSecurity", "ShoalCore", "ShoalCrypto"]),
         .testTarget(name: "ShoalKademliaTests", dependencies: ["ShoalKademlia", "ShoalCore", "ShoalCrypto"]),
+        .testTarget(
+            name: "ShoalDHTTests",
+            dependencies: [
+                "ShoalKademlia", "ShoalHost", "ShoalTransport", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
+            ]
+        ),
         .testTarget(name: "ShoalParquetTests", dependencies: ["ShoalParquet", "ShoalCore"]),
         // Test-only driver for scripts/parquet-crosscheck.sh (pyarrow/fastparquet) and the throughput benchmark.
         .executableTarget(

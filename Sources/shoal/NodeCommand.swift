@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ShoalCore
 import ShoalHost
+import ShoalKademlia
 import ShoalMultiformats
 import ShoalSecurity
 import ShoalTransport
@@ -49,7 +50,8 @@ struct HostOptions: ParsableArguments {
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
-        abstract: "Run a node: listen, serve identify, ping and perf, print its addresses, until SIGINT/SIGTERM."
+        abstract:
+            "Run a node: listen, serve identify, ping, perf and the DHT, print its addresses, until SIGINT/SIGTERM."
     )
 
     @Option(name: .long, help: "Listen multiaddr (repeatable). Default: /ip4/127.0.0.1/tcp/0.")
@@ -64,16 +66,35 @@ struct NodeCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Also serve the /echo/1.0.0 diagnostic protocol.")
     var echo = false
 
+    @Option(name: .long, help: "DHT mode: client, server (default) or auto (server once not loopback-only).")
+    var dhtMode: String = "server"
+
+    @Option(name: .long, help: "The DHT protocol ID (a private overlay uses its own, e.g. /shoal/kad/1.0.0).")
+    var dhtProtocol: String = KadConstants.protocolID
+
     @OptionGroup var host: HostOptions
+
+    func validate() throws {
+        guard KadMode(rawValue: dhtMode) != nil else {
+            throw ValidationError("--dht-mode must be client, server or auto")
+        }
+    }
 
     func run() async throws {
         let configuration = try host.configuration(listen: listen.isEmpty ? ["/ip4/127.0.0.1/tcp/0"] : listen)
         let bootstrapAddresses = try bootstrap.map { try HostOptions.multiaddr($0) }
         let node = P2PHost(configuration)
         if echo { EchoProtocol.register(on: node) }
+        var dhtConfiguration = DHTOptions.dhtConfiguration(
+            protocolID: dhtProtocol,
+            mode: KadMode(rawValue: dhtMode) ?? .server
+        )
+        dhtConfiguration.bootstrapPeers = bootstrapAddresses
+        let dht = KademliaDHT(host: node, configuration: dhtConfiguration)
         let printEvents = events
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await node.run() }
+            group.addTask { try await dht.run() }
             group.addTask {
                 try await SignalWaiter.waitForTermination()
                 node.shutdown()

@@ -24,6 +24,7 @@ struct ShoalCommand: AsyncParsableCommand {
             EchoCommand.self,
             VersionCommand.self,
             DemoCommand.self,
+            DHTCommand.self,
         ]
     )
 
