@@ -133,6 +133,12 @@ extension KademliaDHT {
         }
     }
 
+    /// The providers of `key` in the local store (records other peers sent us, and our own), without a lookup.
+    public func localProviders(key: [UInt8]) -> [DHTPeer] {
+        let now = self.now
+        return state.withLock { $0.server.providers.providers(for: key, now: now) }.compactMap(DHTPeer.init)
+    }
+
     /// Whether `request` reached `peer` (and, except for ADD_PROVIDER, was answered).
     func delivered(_ request: KadMessage, to peer: KadPeerInfo) async -> Bool {
         do {
