@@ -76,7 +76,13 @@ let package = Package(
         ),
 
         // MARK: - Discovery
-        .target(name: "ShoalKademlia", dependencies: ["ShoalCore", "ShoalCrypto", protobuf]),
+        .target(
+            name: "ShoalKademlia",
+            dependencies: [
+                "ShoalHost", "ShoalTransport", "ShoalCore", "ShoalCrypto", "ShoalMultiformats", protobuf, logging,
+                serviceLifecycle,
+            ]
+        ),
         .target(
             name: "ShoalMDNS",
             dependencies: ["ShoalHost", "ShoalCore", "ShoalMultiformats", nioCore, nioPosix, logging, serviceLifecycle]
@@ -117,7 +123,7 @@ let package = Package(
             name: "shoal",
             dependencies: [
                 "ShoalHost", "ShoalTransport", "ShoalSecurity", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
-                "ShoalMDNS", "ShoalDatasets", "ShoalParquet", "Shoal", argumentParser, logging,
+                "ShoalMDNS", "ShoalKademlia", "ShoalDatasets", "ShoalParquet", "Shoal", argumentParser, logging,
             ]
         ),
 
@@ -135,6 +141,12 @@ let package = Package(
         .testTarget(name: "ShoalWireTests", dependencies: ["ShoalWire", "ShoalCore"]),
         .testTarget(name: "ShoalSecurityTests", dependencies: ["ShoalSecurity", "ShoalCore", "ShoalCrypto"]),
         .testTarget(name: "ShoalKademliaTests", dependencies: ["ShoalKademlia", "ShoalCore", "ShoalCrypto"]),
+        .testTarget(
+            name: "ShoalDHTTests",
+            dependencies: [
+                "ShoalKademlia", "ShoalHost", "ShoalTransport", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
+            ]
+        ),
         .testTarget(name: "ShoalParquetTests", dependencies: ["ShoalParquet", "ShoalCore"]),
         .testTarget(name: "ShoalResilienceTests", dependencies: ["ShoalResilience", "ShoalCore"]),
         .testTarget(

@@ -3,6 +3,9 @@
 listen: serves ping (built in), identify (built in), perf (py-libp2p's PerfService) and /echo/1.0.0; prints its
         address, then one JSON line per peer it has identified; exits when stdin closes.
 dial:   connects to ADDR and runs one scenario against it; prints one JSON line with the outcome.
+dht:    a py-libp2p KadDHT in server mode; prints its address, then runs one command per stdin line and prints one
+        JSON line per command: `connect MA` (connect, then add_peer: py's table does not fill on connect),
+        `provide KEY`, `find-providers KEY`, `find-peer ID`, `routing-table`. KEY is a CID or a hex multihash.
 """
 
 import argparse
@@ -178,9 +181,65 @@ async def run_dialer(seed: bytes, target: str, name: str, size: int, streams: in
         emit(result)
 
 
+async def dht_command(host, dht, line: str):
+    from libp2p.peer.id import ID
+
+    words = line.split()
+    if not words:
+        return {"ok": False, "error": "empty command"}
+    command, args = words[0], words[1:]
+    if command == "connect":
+        info = info_from_p2p_addr(multiaddr.Multiaddr(args[0]))
+        await host.connect(info)
+        added = False
+        # Identify has to finish before add_peer sees the peer's protocols.
+        for _ in range(50):
+            added = await dht.add_peer(info.peer_id)
+            if added:
+                break
+            await trio.sleep(0.1)
+        return {"ok": added, "routing_table": dht.get_routing_table_size()}
+    if command == "provide":
+        ok = await dht.provide(args[0])
+        return {"ok": bool(ok)}
+    if command == "find-providers":
+        providers = await dht.find_providers(args[0])
+        peers = sorted({p.peer_id.to_base58() for p in providers})
+        return {"ok": True, "providers": peers}
+    if command == "find-peer":
+        info = await dht.find_peer(ID.from_base58(args[0]))
+        if info is None:
+            return {"ok": False, "error": "not found"}
+        return {"ok": True, "peer": info.peer_id.to_base58(), "addrs": [str(a) for a in info.addrs]}
+    if command == "routing-table":
+        return {"ok": True, "size": dht.get_routing_table_size()}
+    return {"ok": False, "error": f"unknown command {command}"}
+
+
+async def run_dht(seed: bytes) -> None:
+    from libp2p.kad_dht.kad_dht import DHTMode, KadDHT
+    from libp2p.tools.anyio_service import background_trio_service
+
+    host = make_host(seed)
+    async with host.run(listen_addrs=[multiaddr.Multiaddr("/ip4/127.0.0.1/tcp/0")]):
+        dht = KadDHT(host, DHTMode.SERVER)
+        async with background_trio_service(dht):
+            print(f"{host.get_addrs()[0]}", flush=True)
+            while True:
+                line = await trio.to_thread.run_sync(sys.stdin.readline)
+                if not line:
+                    break
+                try:
+                    with trio.fail_after(60):
+                        result = await dht_command(host, dht, line.strip())
+                except Exception as error:
+                    result = {"ok": False, "error": f"{type(error).__name__}: {error}"}
+                emit(result)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["listen", "dial"])
+    parser.add_argument("mode", choices=["listen", "dial", "dht"])
     parser.add_argument("--seed", default="shoal-interop")
     parser.add_argument("--addr")
     parser.add_argument("--scenario", default="ping")
@@ -190,6 +249,8 @@ def main() -> None:
     seed = hashlib.sha256(args.seed.encode()).digest()
     if args.mode == "listen":
         trio.run(run_listener, seed)
+    elif args.mode == "dht":
+        trio.run(run_dht, seed)
     else:
         trio.run(run_dialer, seed, args.addr, args.scenario, args.bytes, args.streams)
 

@@ -5,6 +5,8 @@ Usage: run_interop.py --shoal PATH_TO_SHOAL [--python PATH_TO_VENV_PYTHON]
 """
 
 import argparse
+import base64
+import hashlib
 import json
 import os
 import queue
@@ -99,6 +101,96 @@ class Suite:
             self.passed += 1
         else:
             self.failed += 1
+
+
+def cid_of_multihash(multihash: bytes) -> str:
+    """The CIDv1 (raw codec, base32 lower case, multibase prefix b) carrying `multihash`."""
+    return "b" + base64.b32encode(bytes([0x01, 0x55]) + multihash).decode().lower().rstrip("=")
+
+
+class PyDHT(Proc):
+    """py_peer.py in `dht` mode: one command per line in, one JSON line out."""
+
+    def command(self, line, timeout=90):
+        self.p.stdin.write(line + "\n")
+        self.p.stdin.flush()
+        return json.loads(self.next_line(timeout))
+
+
+def run_dht_scenarios(suite, shoal, python):
+    """Kademlia: a py-libp2p KadDHT (server mode) and Shoal nodes find each other's provider records and peers."""
+    py = PyDHT([python, PY_PEER, "dht", "--seed", "py-dht"], "py-dht")
+    node_a = node_b = None
+    try:
+        py_addr = py.next_line(60)
+        py_id = py_addr.split("/p2p/")[1]
+        # Shoal node A joins through py; py adds A to its routing table (it does not on connect alone).
+        node_a = Proc([shoal, "node", "--bootstrap", py_addr], "shoal-dht-a")
+        a_addr = node_a.next_line(30)
+        a_id = a_addr.split("/p2p/")[1]
+        connected = py.command(f"connect {a_addr}")
+
+        def py_adds_shoal():
+            return connected["ok"], f"py routing table {connected.get('routing_table')}"
+
+        def py_provides_shoal_finds():
+            key = hashlib.sha256(b"py-provided-dataset").digest()
+            multihash = bytes([0x12, 0x20]) + key
+            out = py.command(f"provide {multihash.hex()}")
+            if not out["ok"]:
+                return False, out.get("error", "py provide failed")
+            cid = cid_of_multihash(multihash)
+            direct = run_json([shoal, "dht", "find-providers", cid, "--bootstrap", py_addr, "--json", "--limit", "5"])
+            via_a = run_json([shoal, "dht", "find-providers", cid, "--bootstrap", a_addr, "--json", "--limit", "5"])
+            direct_ids = {p["peer"] for p in direct["providers"]}
+            via_ids = {p["peer"] for p in via_a["providers"]}
+            ok = py_id in direct_ids and py_id in via_ids and direct["key"] == multihash.hex()
+            return ok, f"found through py: {sorted(direct_ids)}, through a Shoal node: {sorted(via_ids)}"
+
+        def shoal_provides_py_finds():
+            out = run_json([shoal, "dht", "provide", "shoal-dataset-42", "--bootstrap", py_addr, "--json"])
+            multihash = bytes.fromhex(out["key"])
+            if multihash != bytes([0x12, 0x20]) + hashlib.sha256(b"shoal-dataset-42").digest():
+                return False, "dataset key is not the SHA-256 multihash of the ID"
+            found = py.command(f"find-providers {cid_of_multihash(multihash)}")
+            ok = found["ok"] and out["peer"] in found["providers"]
+            return ok, f"delivered to {out['peers']} peers; py found {found.get('providers')}"
+
+        def shoal_record_via_py():
+            # Announced through Shoal node A (the record lands on A and py), then looked up through py only.
+            key = "a-dataset-announced-through-node-a"
+            provided = run_json([shoal, "dht", "provide", key, "--bootstrap", a_addr, "--json"])
+            found = run_json([shoal, "dht", "find-providers", key, "--bootstrap", py_addr, "--json"])
+            ids = [p["peer"] for p in found["providers"]]
+            return provided["peer"] in ids, f"delivered to {provided['peers']} peers, found {ids} through py"
+
+        def shoal_find_node_on_py():
+            out = run_json([shoal, "dht", "find-peer", a_id, "--bootstrap", py_addr, "--json"])
+            listen = a_addr.split("/p2p/")[0]
+            return out["peer"] == a_id and listen in out["addresses"], f"py answered FIND_NODE with {out['addresses']}"
+
+        def py_find_node_on_shoal():
+            # B joins through A only: py learns B's addresses from A's FIND_NODE reply.
+            nonlocal node_b
+            node_b = Proc([shoal, "node", "--bootstrap", a_addr], "shoal-dht-b")
+            b_addr = node_b.next_line(30)
+            b_id = b_addr.split("/p2p/")[1]
+            time.sleep(1)
+            out = py.command(f"find-peer {b_id}")
+            listen = b_addr.split("/p2p/")[0]
+            ok = out["ok"] and out["peer"] == b_id and any(a.startswith(listen) for a in out["addrs"])
+            return ok, out.get("error", f"Shoal answered FIND_NODE with {out.get('addrs')}")
+
+        suite.check("dht: py adds a Shoal server-mode node to its routing table", py_adds_shoal)
+        suite.check("dht: py provides, Shoal finds the provider (directly and through a Shoal node)", py_provides_shoal_finds)
+        suite.check("dht: Shoal provides (dataset ID key), py finds the provider", shoal_provides_py_finds)
+        suite.check("dht: a provider announced through a Shoal node is found through py", shoal_record_via_py)
+        suite.check("dht: Shoal FIND_NODE answered by py (find-peer)", shoal_find_node_on_py)
+        suite.check("dht: py FIND_NODE answered by Shoal (py find_peer)", py_find_node_on_shoal)
+    finally:
+        for proc in (node_b, node_a, py):
+            if proc is not None:
+                proc.stop()
 
 
 def main():
@@ -218,6 +310,8 @@ def main():
         suite.check("py->shoal 50 concurrent streams", py_streams)
     finally:
         node.stop()
+
+    run_dht_scenarios(suite, shoal, python)
 
     print(f"interop: {suite.passed} passed, {suite.failed} failed")
     sys.exit(0 if suite.failed == 0 else 1)

@@ -36,6 +36,8 @@ public final class MuxedConnection: Sendable {
         /// stream rather than an error. Bounded: the oldest are forgotten first.
         var finished: Set<YamuxStreamID> = []
         var finishedOrder: [YamuxStreamID] = []
+        /// Continuations to resume once the lock is released (see ``locked(_:)``).
+        var wakeups: [StreamWakeup] = []
     }
 
     /// How many cleanly ended stream IDs are remembered.
@@ -68,24 +70,24 @@ public final class MuxedConnection: Sendable {
     }
 
     /// Whether the connection has failed or been closed.
-    public var isClosed: Bool { state.withLock { $0.failure != nil } }
+    public var isClosed: Bool { locked { $0.failure != nil } }
 
     /// Why the connection closed, once it has.
-    public var closeReason: ShoalError? { state.withLock { $0.failure } }
+    public var closeReason: ShoalError? { locked { $0.failure } }
 
     /// The number of open streams.
-    public var streamCount: Int { state.withLock { $0.streams.count } }
+    public var streamCount: Int { locked { $0.streams.count } }
 
     // MARK: - Driven by the runtime
 
     /// Carries out the actions of the session's `start`, taken before the connection existed.
     func performStartActions(_ actions: [YamuxAction]) {
-        state.withLock { s in perform(actions, &s) }
+        locked { s in perform(actions, &s) }
     }
 
     /// Feeds plaintext decrypted from the socket (the reader owns the receive-side cipher, outside this lock).
     func receive(_ plaintext: [UInt8], now: Duration) {
-        state.withLock { s in
+        locked { s in
             guard s.failure == nil, !plaintext.isEmpty else { return }
             perform(s.session.receive(plaintext), &s)
         }
@@ -93,14 +95,14 @@ public final class MuxedConnection: Sendable {
 
     /// The peer's bytes could not be decrypted: the connection is over.
     func receiveFailed(_ error: any Error) {
-        state.withLock { s in
+        locked { s in
             fail(ShoalError(.authenticationFailed, "connection frame did not decrypt", cause: error), &s)
         }
     }
 
     /// Fires the keepalive timer when its deadline has passed.
     func tick(now: Duration) {
-        state.withLock { s in
+        locked { s in
             guard s.failure == nil, let deadline = s.keepaliveDeadline, deadline <= now else { return }
             s.keepaliveDeadline = nil
             perform(s.session.keepaliveTimerFired(now: now), &s)
@@ -109,7 +111,7 @@ public final class MuxedConnection: Sendable {
 
     /// The socket closed or failed: every stream and waiter ends.
     func socketClosed(_ error: ShoalError?) {
-        state.withLock { s in fail(error ?? ShoalError(.closed, "connection closed by the peer"), &s) }
+        locked { s in fail(error ?? ShoalError(.closed, "connection closed by the peer"), &s) }
     }
 
     // MARK: - Streams
@@ -118,7 +120,7 @@ public final class MuxedConnection: Sendable {
     /// - Throws: ``ShoalError`` `.closed` when the connection is closed or going away.
     package func openStream() async throws -> YamuxStreamID {
         while true {
-            let result: Result<YamuxStreamID, ShoalError>? = state.withLock { s in
+            let result: Result<YamuxStreamID, ShoalError>? = locked { s in
                 if let failure = s.failure { return .failure(failure) }
                 do {
                     let (id, actions) = try s.session.openStream()
@@ -137,13 +139,13 @@ public final class MuxedConnection: Sendable {
     }
 
     private func waitForOpenSlot() async throws {
-        let waiterID = state.withLock { s in
+        let waiterID = locked { s in
             s.nextWaiterID += 1
             return s.nextWaiterID
         }
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let immediate: (any Error)? = state.withLock { s in
+                let immediate: (any Error)? = locked { s in
                     if Task.isCancelled { return CancellationError() }
                     if let failure = s.failure { return failure }
                     guard s.openWaiters.count < 4096 else {
@@ -155,14 +157,14 @@ public final class MuxedConnection: Sendable {
                 if let immediate { continuation.resume(throwing: immediate) }
             }
         } onCancel: {
-            let waiter = state.withLock { $0.openWaiters.removeValue(forKey: waiterID) }
+            let waiter = locked { $0.openWaiters.removeValue(forKey: waiterID) }
             waiter?.resume(throwing: CancellationError())
         }
     }
 
     /// Acknowledges an inbound stream.
     package func accept(_ id: YamuxStreamID) {
-        state.withLock { s in perform(s.session.acceptStream(id), &s) }
+        locked { s in perform(s.session.acceptStream(id), &s) }
     }
 
     /// Reads up to `maximum` bytes; nil at end of stream.
@@ -173,7 +175,7 @@ public final class MuxedConnection: Sendable {
                 case end
                 case wait
             }
-            let step: Step = try state.withLock { s in
+            let step: Step = try locked { s in
                 guard var buffer = s.streams[id] else {
                     if s.finished.contains(id) { return .end }
                     throw ShoalError(.closed, "stream \(id) is closed")
@@ -205,7 +207,7 @@ public final class MuxedConnection: Sendable {
     private func waitForReader(_ id: YamuxStreamID) async throws {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let immediate: (any Error)?? = state.withLock { s in
+                let immediate: (any Error)?? = locked { s in
                     if Task.isCancelled { return .some(CancellationError()) }
                     guard let buffer = s.streams[id] else {
                         return s.finished.contains(id)
@@ -220,7 +222,7 @@ public final class MuxedConnection: Sendable {
                 }
             }
         } onCancel: {
-            let waiter = state.withLock { s -> CheckedContinuation<Void, any Error>? in
+            let waiter = locked { s -> CheckedContinuation<Void, any Error>? in
                 let reader = s.streams[id]?.reader
                 s.streams[id]?.reader = nil
                 return reader
@@ -231,14 +233,14 @@ public final class MuxedConnection: Sendable {
 
     /// Puts bytes back at the front of a stream's buffer (bytes read past a protocol negotiation).
     package func unread(_ id: YamuxStreamID, _ bytes: [UInt8]) {
-        state.withLock { s in s.streams[id]?.unread(bytes) }
+        locked { s in s.streams[id]?.unread(bytes) }
     }
 
     /// Writes all of `bytes`, waiting for window as needed.
     package func write(_ id: YamuxStreamID, _ bytes: [UInt8]) async throws {
         var offset = 0
         repeat {
-            let done: Bool = try state.withLock { s in
+            let done: Bool = try locked { s in
                 if let failure = s.failure { throw failure }
                 guard let buffer = s.streams[id] else { throw ShoalError(.closed, "stream \(id) is closed") }
                 if let failure = buffer.failure { throw failure }
@@ -255,7 +257,7 @@ public final class MuxedConnection: Sendable {
     private func waitForWriter(_ id: YamuxStreamID) async throws {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let immediate: (any Error)?? = state.withLock { s in
+                let immediate: (any Error)?? = locked { s in
                     if Task.isCancelled { return .some(CancellationError()) }
                     guard let buffer = s.streams[id] else {
                         return .some(ShoalError(.closed, "stream \(id) is closed"))
@@ -270,7 +272,7 @@ public final class MuxedConnection: Sendable {
                 }
             }
         } onCancel: {
-            let waiter = state.withLock { s -> CheckedContinuation<Void, any Error>? in
+            let waiter = locked { s -> CheckedContinuation<Void, any Error>? in
                 let writer = s.streams[id]?.writer
                 s.streams[id]?.writer = nil
                 return writer
@@ -281,7 +283,7 @@ public final class MuxedConnection: Sendable {
 
     /// Half-closes a stream: no more writes; reads continue until the peer closes.
     package func closeWrite(_ id: YamuxStreamID) {
-        state.withLock { s in
+        locked { s in
             guard s.streams[id] != nil, s.failure == nil else { return }
             s.streams[id]?.localClosed = true
             perform(s.session.closeStream(id), &s)
@@ -291,22 +293,37 @@ public final class MuxedConnection: Sendable {
 
     /// Resets a stream in both directions.
     package func reset(_ id: YamuxStreamID, code: UInt32 = 0) {
-        state.withLock { s in
+        locked { s in
             if s.failure == nil { perform(s.session.resetStream(id, code: code), &s) }
             if var buffer = s.streams.removeValue(forKey: id) {
                 let error = ShoalError(.closed, "stream \(id) was reset")
-                buffer.resumeReader(.failure(error))
-                buffer.resumeWriter(.failure(error))
+                buffer.resumeReader(.failure(error), into: &s.wakeups)
+                buffer.resumeWriter(.failure(error), into: &s.wakeups)
             }
         }
     }
 
     /// Closes the connection gracefully: GoAway, then the socket closes once everything queued is written.
     public func close() {
-        state.withLock { s in
+        locked { s in
             guard s.failure == nil else { return }
             perform(s.session.goAway(), &s)
             fail(ShoalError(.closed, "connection closed"), &s)
+        }
+    }
+
+    // MARK: - The lock
+
+    /// Runs `body` with the lock held, then resumes the continuations it queued in `wakeups` after releasing it.
+    ///
+    /// Resuming a continuation takes the resumed task's status lock, and cancelling a task runs its cancellation
+    /// handler (which takes this lock) with that status lock held: resuming under this lock could deadlock.
+    private func locked<R: Sendable, E: Error>(_ body: (inout State) throws(E) -> R) throws(E) -> R {
+        var wakeups: [StreamWakeup] = []
+        defer { for wakeup in wakeups { wakeup.continuation.resume(with: wakeup.result) } }
+        return try state.withLock { (s: inout State) throws(E) -> R in
+            defer { swap(&wakeups, &s.wakeups) }
+            return try body(&s)
         }
     }
 
@@ -325,24 +342,24 @@ public final class MuxedConnection: Sendable {
                 wakeOpeners(&s)
             case .data(let id, let bytes):
                 s.streams[id]?.append(bytes)
-                s.streams[id]?.resumeReader()
+                s.streams[id]?.resumeReader(into: &s.wakeups)
             case .remoteClosed(let id):
                 s.streams[id]?.remoteClosed = true
-                s.streams[id]?.resumeReader()
+                s.streams[id]?.resumeReader(into: &s.wakeups)
             case .streamClosed(let id):
                 s.streams[id]?.remoteClosed = true
                 s.streams[id]?.localClosed = true
-                s.streams[id]?.resumeReader()
+                s.streams[id]?.resumeReader(into: &s.wakeups)
                 forgetIfDone(id, &s)
                 wakeOpeners(&s)
             case .reset(let id, let code):
                 let error = ShoalError(.closed, "stream \(id) was reset by the peer (code \(code))")
                 s.streams[id]?.failure = error
-                s.streams[id]?.resumeReader(.failure(error))
-                s.streams[id]?.resumeWriter(.failure(error))
+                s.streams[id]?.resumeReader(.failure(error), into: &s.wakeups)
+                s.streams[id]?.resumeWriter(.failure(error), into: &s.wakeups)
                 wakeOpeners(&s)
             case .windowAvailable(let id):
-                s.streams[id]?.resumeWriter()
+                s.streams[id]?.resumeWriter(into: &s.wakeups)
             case .goAway:
                 wakeOpeners(&s)
             case .sessionFailed(let error):
@@ -356,7 +373,7 @@ public final class MuxedConnection: Sendable {
     private func wakeOpeners(_ s: inout State) {
         let waiters = s.openWaiters.values
         s.openWaiters.removeAll()
-        for waiter in waiters { waiter.resume() }
+        for waiter in waiters { s.wakeups.append(StreamWakeup(continuation: waiter, result: .success(()))) }
     }
 
     private func forgetIfDone(_ id: YamuxStreamID, _ s: inout State) {
@@ -378,12 +395,12 @@ public final class MuxedConnection: Sendable {
         s.failure = error
         for id in Array(s.streams.keys) {
             if s.streams[id]?.failure == nil { s.streams[id]?.failure = error }
-            s.streams[id]?.resumeReader(.failure(error))
-            s.streams[id]?.resumeWriter(.failure(error))
+            s.streams[id]?.resumeReader(.failure(error), into: &s.wakeups)
+            s.streams[id]?.resumeWriter(.failure(error), into: &s.wakeups)
         }
         let waiters = s.openWaiters.values
         s.openWaiters.removeAll()
-        for waiter in waiters { waiter.resume(throwing: error) }
+        for waiter in waiters { s.wakeups.append(StreamWakeup(continuation: waiter, result: .failure(error))) }
         output.finish()
         inboundStreams.finish()
     }

@@ -58,13 +58,21 @@ struct StreamBuffer {
         return out
     }
 
-    mutating func resumeReader(_ result: Result<Void, any Error> = .success(())) {
-        reader?.resume(with: result)
+    /// Queues the waiting reader, if any, to be resumed with `result` once the connection's lock is released.
+    mutating func resumeReader(_ result: Result<Void, any Error> = .success(()), into wakeups: inout [StreamWakeup]) {
+        if let reader { wakeups.append(StreamWakeup(continuation: reader, result: result)) }
         reader = nil
     }
 
-    mutating func resumeWriter(_ result: Result<Void, any Error> = .success(())) {
-        writer?.resume(with: result)
+    /// Queues the waiting writer, if any, to be resumed with `result` once the connection's lock is released.
+    mutating func resumeWriter(_ result: Result<Void, any Error> = .success(()), into wakeups: inout [StreamWakeup]) {
+        if let writer { wakeups.append(StreamWakeup(continuation: writer, result: result)) }
         writer = nil
     }
+}
+
+/// A continuation to resume after a lock is released.
+struct StreamWakeup: Sendable {
+    var continuation: CheckedContinuation<Void, any Error>
+    var result: Result<Void, any Error>
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ShoalCore
 import ShoalHost
+import ShoalKademlia
 import ShoalMDNS
 import ShoalMultiformats
 import ShoalSecurity
@@ -50,7 +51,8 @@ struct HostOptions: ParsableArguments {
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
-        abstract: "Run a node: listen, serve identify, ping and perf, print its addresses, until SIGINT/SIGTERM."
+        abstract:
+            "Run a node: listen, serve identify, ping, perf and the DHT, print its addresses, until SIGINT/SIGTERM."
     )
 
     @Option(name: .long, help: "Listen multiaddr (repeatable). Default: /ip4/127.0.0.1/tcp/0.")
@@ -79,21 +81,40 @@ struct NodeCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("mdns-dial"), help: "Dial the peers mDNS discovers.")
     var mdnsDial = false
+    @Option(name: .long, help: "DHT mode: client, server (default) or auto (server once not loopback-only).")
+    var dhtMode: String = "server"
+
+    @Option(name: .long, help: "The DHT protocol ID (a private overlay uses its own, e.g. /shoal/kad/1.0.0).")
+    var dhtProtocol: String = KadConstants.protocolID
 
     @OptionGroup var host: HostOptions
+
+    func validate() throws {
+        guard KadMode(rawValue: dhtMode) != nil else {
+            throw ValidationError("--dht-mode must be client, server or auto")
+        }
+    }
 
     func run() async throws {
         let configuration = try host.configuration(listen: listen.isEmpty ? ["/ip4/127.0.0.1/tcp/0"] : listen)
         let bootstrapAddresses = try bootstrap.map { try HostOptions.multiaddr($0) }
         let node = P2PHost(configuration)
         if echo { EchoProtocol.register(on: node) }
+        var dhtConfiguration = DHTOptions.dhtConfiguration(
+            protocolID: dhtProtocol,
+            mode: KadMode(rawValue: dhtMode) ?? .server
+        )
+        dhtConfiguration.bootstrapPeers = bootstrapAddresses
+        let dht = KademliaDHT(host: node, configuration: dhtConfiguration)
         let printEvents = events
         let discovery = try mdnsService(for: node)
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await node.run() }
+            group.addTask { try await dht.run() }
             group.addTask {
                 try await SignalWaiter.waitForTermination()
                 discovery?.shutdown()
+                dht.stop()
                 node.shutdown()
             }
             let subscription = node.events()

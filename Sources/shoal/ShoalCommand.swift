@@ -28,6 +28,7 @@ struct ShoalCommand: AsyncParsableCommand {
             CIDCommand.self,
             BenchCommand.self,
             ConfigCommand.self,
+            DHTCommand.self,
         ]
     )
 

@@ -35,6 +35,12 @@ public struct KadPeerID: Hashable, Sendable, CustomStringConvertible {
         self.kadKey = KadKey(hashing: bytes)
     }
 
+    /// A peer ID from bytes already known to be a well-formed multihash (a ShoalCore `PeerID`).
+    init(validatedBytes bytes: [UInt8]) {
+        self.bytes = bytes
+        self.kadKey = KadKey(hashing: bytes)
+    }
+
     /// Hex of the first bytes, for logs and test failures.
     public var description: String {
         let hex = bytes.suffix(6).map { byte in
