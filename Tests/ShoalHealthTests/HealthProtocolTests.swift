@@ -86,7 +86,15 @@ struct HealthProtocolTests {
             let service = HealthService(monitor: monitor, interval: .milliseconds(20))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await service.run() }
-                try await Task.sleep(for: .milliseconds(300))
+                // Wait for three collections (bounded: 30 s), rather than a fixed time a loaded machine may miss.
+                let clock = ContinuousClock()
+                let deadline = clock.now + .seconds(30)
+                while clock.now < deadline,
+                    monitor.performanceMetrics(from: .distantPast, to: .distantFuture, metrics: [.cpuPercent])[0]
+                        .samples.count < 3
+                {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
                 group.cancelAll()
                 try await group.waitForAll()
             }
