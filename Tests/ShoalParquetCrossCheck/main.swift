@@ -7,6 +7,7 @@ import ShoalParquet
 //   ShoalParquetCrossCheck read DIR    reads every DIR/*.parquet, compares with its .json, one line per case
 //   ShoalParquetCrossCheck shards DIR  writes shards + expected values, manifests, random files and cids.json
 //   ShoalParquetCrossCheck bench MB    writes and reads ~MB megabytes of int64/double/string columns
+//   ShoalParquetCrossCheck fuzz SECONDS [CORPUS]  mutation-fuzzes the reader for SECONDS (see Fuzz.swift)
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data((message + "\n").utf8))
@@ -14,7 +15,9 @@ func fail(_ message: String) -> Never {
 }
 
 let arguments = CommandLine.arguments
-guard arguments.count == 3 else { fail("usage: ShoalParquetCrossCheck write|read|shards|bench ARG") }
+guard arguments.count == 3 || (arguments.count == 4 && arguments[1] == "fuzz") else {
+    fail("usage: ShoalParquetCrossCheck write|read|shards|bench|fuzz ARG")
+}
 
 switch arguments[1] {
 case "write":
@@ -83,6 +86,11 @@ case "shards":
 case "bench":
     guard let megabytes = Int(arguments[2]), megabytes > 0 else { fail("bench needs a size in MB") }
     try Benchmark.run(megabytes: megabytes)
+case "fuzz":
+    guard let seconds = Double(arguments[2]), seconds > 0 else { fail("fuzz needs a duration in seconds") }
+    let corpus = URL(fileURLWithPath: arguments.count == 4 ? arguments[3] : ".build/parquet-fuzz-corpus")
+    try FileManager.default.createDirectory(at: corpus, withIntermediateDirectories: true)
+    try Fuzz.run(seconds: seconds, corpus: corpus)
 default:
     fail("unknown command \(arguments[1])")
 }
