@@ -94,18 +94,8 @@ extension P2PHost {
         protocols: [String]
     ) async throws -> (String, [UInt8]) {
         var dialer = try MultistreamDialer(proposals: protocols)
-        try await connection.write(id, dialer.start())
-        while true {
-            guard let input = try await connection.read(id, upTo: 4096) else {
-                throw ShoalError(.negotiationFailed, "stream closed during protocol negotiation")
-            }
-            for action in try dialer.receive(input) {
-                switch action {
-                case .write(let bytes): try await connection.write(id, bytes)
-                case .agreed(let protocolID, let rest): return (protocolID, rest)
-                }
-            }
-        }
+        var channel = StreamNegotiationChannel(connection: connection, id: id)
+        return try await negotiate(&dialer, over: &channel)
     }
 
     static func negotiateInbound(
@@ -118,18 +108,8 @@ extension P2PHost {
             matcher: MultistreamProtocolMatcher { registry.accepts($0) }
         )
         connection.accept(id)
-        try await connection.write(id, listener.start())
-        while true {
-            guard let input = try await connection.read(id, upTo: 4096) else {
-                throw ShoalError(.negotiationFailed, "stream closed during protocol negotiation")
-            }
-            for action in try listener.receive(input) {
-                switch action {
-                case .write(let bytes): try await connection.write(id, bytes)
-                case .agreed(let protocolID, let rest): return (protocolID, rest)
-                }
-            }
-        }
+        var channel = StreamNegotiationChannel(connection: connection, id: id)
+        return try await negotiate(&listener, over: &channel)
     }
 }
 

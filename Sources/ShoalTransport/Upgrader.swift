@@ -75,53 +75,23 @@ struct Upgrader {
         )
     }
 
-    /// One multistream-select negotiation; returns the bytes read past it.
-    private func negotiate<L: UpgradeLayer>(
+    /// One multistream-select negotiation, dialer or listener by direction; returns the bytes read past it.
+    private func negotiate<L: NegotiationChannel>(
         _ protocols: [String],
         initial: [UInt8],
         over layer: inout L
     ) async throws -> [UInt8] {
-        var input = initial
         if direction == .outbound {
             var dialer = try MultistreamDialer(proposals: protocols, configuration: multistream)
-            try await layer.send(dialer.start())
-            while true {
-                if !input.isEmpty {
-                    for action in try dialer.receive(input) {
-                        switch action {
-                        case .write(let bytes): try await layer.send(bytes)
-                        case .agreed(_, let rest): return rest
-                        }
-                    }
-                }
-                input = try await layer.receive()
-            }
-        } else {
-            var listener = try MultistreamListener(supported: Set(protocols), configuration: multistream)
-            try await layer.send(listener.start())
-            while true {
-                if !input.isEmpty {
-                    for action in try listener.receive(input) {
-                        switch action {
-                        case .write(let bytes): try await layer.send(bytes)
-                        case .agreed(_, let rest): return rest
-                        }
-                    }
-                }
-                input = try await layer.receive()
-            }
+            return try await ShoalTransport.negotiate(&dialer, initial: initial, over: &layer).leftover
         }
+        var listener = try MultistreamListener(supported: Set(protocols), configuration: multistream)
+        return try await ShoalTransport.negotiate(&listener, initial: initial, over: &layer).leftover
     }
 }
 
-/// A layer of the upgrade that the multistream negotiation runs over.
-private protocol UpgradeLayer {
-    mutating func send(_ bytes: [UInt8]) async throws
-    mutating func receive() async throws -> [UInt8]
-}
-
 /// The raw socket, through the pnet XSalsa20 stream when the network is private.
-private struct RawLayer<IO: ChunkIO>: UpgradeLayer {
+private struct RawLayer<IO: ChunkIO>: NegotiationChannel {
     var io: IO
     var pnet: PrivateNetworkConnection?
 
@@ -142,7 +112,7 @@ private struct RawLayer<IO: ChunkIO>: UpgradeLayer {
 }
 
 /// Noise transport frames over the raw layer.
-private struct NoiseLayer<IO: ChunkIO>: UpgradeLayer {
+private struct NoiseLayer<IO: ChunkIO>: NegotiationChannel {
     var raw: RawLayer<IO>
     var transport: NoiseTransport
 
