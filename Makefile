@@ -6,7 +6,7 @@ BUILD_FLAGS ?=
 # from here, so that no later step triggers another build.
 BIN = $(shell $(SWIFT) build --show-bin-path $(BUILD_FLAGS))
 
-.PHONY: all deps build test unit-test examples config-check interop crosscheck mdns-test lint format run protos clean
+.PHONY: all deps build test unit-test examples demo-test config-check interop crosscheck mdns-test lint format run protos clean
 
 all: build
 
@@ -30,6 +30,23 @@ unit-test: deps
 examples: deps
 	@test -x $(BIN)/CustomProtocol || $(SWIFT) build --product CustomProtocol $(BUILD_FLAGS)
 	$(BIN)/CustomProtocol
+	@test -x $(BIN)/NodeExample || $(SWIFT) build --product NodeExample $(BUILD_FLAGS)
+	$(BIN)/NodeExample
+
+# `make run`'s demo: node processes on 127.0.0.1; checks the exit status, the key report lines, and that every
+# node process it started is gone.
+demo-test: deps
+	@test -x $(BIN)/shoal || $(SWIFT) build --product shoal $(BUILD_FLAGS)
+	@bin=$(BIN); set -e; mkdir -p .build; \
+	  if ! timeout 120 $$bin/shoal demo > .build/demo.out 2>&1; then cat .build/demo.out; echo "demo-test: exit status"; exit 1; fi; \
+	  for line in 'has identified and described all' 'the client found the providers' 'came back intact' \
+	      'saw its connection to worker-3' 'unreachable' 'cleanup: stopped 5 node processes' 'demo finished in'; do \
+	    grep -qF "$$line" .build/demo.out || { cat .build/demo.out; echo "demo-test: missing '$$line'"; exit 1; }; \
+	  done; \
+	  for pid in $$(grep -o 'pid [0-9]*' .build/demo.out | awk '{print $$2}'); do \
+	    if kill -0 $$pid 2>/dev/null; then echo "demo-test: node process $$pid still runs"; exit 1; fi; \
+	  done; \
+	  echo "demo-test: ok"
 
 # `shoal config example | shoal config check -` passes, and a bad value exits 2 naming file, line and key.
 config-check: deps
@@ -53,7 +70,7 @@ crosscheck: deps
 mdns-test: deps
 	SHOAL_BIN=$(BIN)/shoal interop/mdns-netns.sh
 
-test: deps lint unit-test examples config-check interop crosscheck mdns-test
+test: deps lint unit-test examples demo-test config-check interop crosscheck mdns-test
 
 run: deps
 	$(SWIFT) build --product shoal $(BUILD_FLAGS)

@@ -116,7 +116,13 @@ let package = Package(
         // MARK: - Resilience, health, configuration, the Node facade
         .target(name: "ShoalResilience", dependencies: ["ShoalCore"]),
         .target(name: "ShoalHealth", dependencies: ["ShoalHost", "ShoalCore", metrics, serviceLifecycle, logging]),
-        .target(name: "Shoal", dependencies: ["ShoalCore", "ShoalMultiformats", "ShoalResilience", tomlKit]),
+        .target(
+            name: "Shoal",
+            dependencies: [
+                "ShoalCore", "ShoalMultiformats", "ShoalResilience", "ShoalHost", "ShoalTransport", "ShoalSecurity",
+                "ShoalKademlia", "ShoalMDNS", "ShoalHealth", tomlKit, logging, serviceLifecycle,
+            ]
+        ),
 
         // MARK: - Command line
         .executableTarget(
@@ -132,6 +138,11 @@ let package = Package(
             name: "CustomProtocol",
             dependencies: ["ShoalHost", "ShoalMultiformats"],
             path: "Examples/CustomProtocol"
+        ),
+        .executableTarget(
+            name: "NodeExample",
+            dependencies: ["Shoal", "ShoalCore", "ShoalHealth", "ShoalKademlia", "ShoalMultiformats"],
+            path: "Examples/NodeExample"
         ),
 
         // MARK: - Tests
@@ -156,7 +167,13 @@ let package = Package(
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ]
         ),
-        .testTarget(name: "ShoalTests", dependencies: ["Shoal", "ShoalCore", "ShoalMultiformats", "ShoalResilience"]),
+        .testTarget(
+            name: "ShoalTests",
+            dependencies: [
+                "Shoal", "ShoalCore", "ShoalMultiformats", "ShoalResilience", "ShoalHost", "ShoalTransport",
+                "ShoalKademlia", "ShoalHealth",
+            ]
+        ),
         .testTarget(
             name: "ShoalDatasetsTests",
             dependencies: ["ShoalDatasets", "ShoalParquet", "ShoalCore", "ShoalMultiformats"]

@@ -1,90 +1,82 @@
 import ArgumentParser
 import Foundation
-import ShoalCore
-import ShoalHost
-import ShoalMultiformats
 
-/// `shoal demo`: what `make run` runs. It shows, on this machine only, what Shoal can do today.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `shoal demo`: what `make run` runs. It starts a small overlay of separate `shoal node` processes on 127.0.0.1
+/// (a coordinator, workers and a client), drives them through `--control`, and prints what each step showed.
 ///
-/// Every step does the real work it reports (keys are generated, written, read back and compared; addresses are
-/// encoded and decoded) and the demo exits non-zero if any step fails.
+/// Every step is checked: a failure prints the reason and exits 1. Every process it started is stopped on every
+/// path (they also stop by themselves when the demo's end of their stdin closes). Every wait has a deadline, and
+/// the whole demo has one (`--timeout`, 60 s).
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Run a short local demonstration of Shoal's capabilities."
+        abstract: "Run a local overlay of node processes (coordinator, workers, client) and show what they do."
     )
 
+    @Flag(name: .customLong("in-process"), help: "Run the earlier one-process demo (identities, multiaddrs, hosts).")
+    var inProcess = false
+
+    @Option(name: .long, help: "Worker processes (2...3).")
+    var workers = 3
+
+    @Option(name: .long, help: "Deadline of the whole demo in seconds.")
+    var timeout = 60
+
+    func validate() throws {
+        guard (2...3).contains(workers) else { throw ValidationError("--workers must be 2 or 3") }
+        guard (10...600).contains(timeout) else { throw ValidationError("--timeout must be between 10 and 600") }
+    }
+
     func run() async throws {
-        print("Shoal \(ShoalVersion.string) demo")
-        print("")
-        try identities()
-        try addresses()
-        try await hosts()
-        print("")
-        print("demo finished: every step above was performed and checked")
-    }
-
-    private func identities() throws {
-        print("1. Identities (Ed25519 via libsodium, libp2p peer IDs)")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("shoal-demo-\(getpid())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        for name in ["coordinator", "worker-1", "worker-2"] {
-            let key = PrivateKey()
-            let path = directory.appendingPathComponent("\(name).key").path
-            try KeyFile.write(key, to: path)
-            let reread = try KeyFile.read(from: path)
-            guard reread.peerID == key.peerID else { throw CLIError(message: "key file round trip failed for \(name)") }
-            let message = Array("hello from \(name)".utf8)
-            guard try key.publicKey.isValidSignature(key.sign(message), for: message) else {
-                throw CLIError(message: "signature check failed for \(name)")
-            }
-            print("   \(name.padding(toLength: 12, withPad: " ", startingAt: 0)) \(key.peerID)")
-            print("   \("".padding(toLength: 12, withPad: " ", startingAt: 0)) \(key.peerID.cidString)")
+        if inProcess {
+            try await InProcessDemo().run()
+            return
         }
-        print("   keys written with mode 0600, read back, signatures verified")
-    }
-
-    private func hosts() async throws {
-        print("3. Two hosts on 127.0.0.1 (TCP + Noise + yamux), identify, ping, perf, a custom protocol")
-        let loopback = try Multiaddr("/ip4/127.0.0.1/tcp/0")
-        try await withHost(HostConfiguration(listenAddresses: [loopback])) { server in
-            server.registerRequestHandler("/shoal/demo/upper/1.0.0") { _, request in
-                Array(String(decoding: request, as: UTF8.self).uppercased().utf8)
-            }
-            print("   server listening on \(server.dialableAddresses[0])")
-            try await withHost(HostConfiguration(listenAddresses: [loopback])) { client in
-                let peer = try await client.connect(server.dialableAddresses[0])
-                let info = try await client.identify(peer)
-                print("   client identified \(peer): \(info.agentVersion), \(info.protocols.count) protocols")
-                let rtts = try await client.ping(peer, count: 3)
-                let millis = rtts.map { Double($0.components.attoseconds) / 1e15 + Double($0.components.seconds) * 1e3 }
-                print("   ping round trips: \(millis.map { String(format: "%.2f ms", $0) }.joined(separator: ", "))")
-                let perf = try await client.perf(peer, upload: 4_000_000, download: 4_000_000)
-                guard perf.uploaded == 4_000_000, perf.downloaded == 4_000_000 else {
-                    throw CLIError(message: "perf moved the wrong number of bytes")
+        let executable = try Self.ownExecutable()
+        let cluster = DemoCluster(executable: executable, workerCount: workers)
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await cluster.run() }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(timeout))
+                    throw CLIError(message: "the demo did not finish within \(timeout) s", status: 1)
                 }
-                print("   perf: 4 MB up and 4 MB down in \(String(format: "%.2f", perf.totalSeconds)) s")
-                let reply = try await client.request(peer, protocol: "/shoal/demo/upper/1.0.0", Array("hello".utf8))
-                guard reply == Array("HELLO".utf8) else {
-                    throw CLIError(message: "custom protocol gave a wrong reply")
-                }
-                print(
-                    "   custom protocol /shoal/demo/upper/1.0.0: \"hello\" -> \"\(String(decoding: reply, as: UTF8.self))\""
-                )
+                try await group.next()
+                group.cancelAll()
             }
+        } catch {
+            for line in cluster.diagnostics() { print("   \(line)") }
+            let stopped = await cluster.stopAll()
+            print("")
+            print("demo FAILED after \(DemoCluster.seconds(clock.now - start)): \(Self.describe(error))")
+            print("cleanup: stopped \(stopped.count) node processes")
+            flushStandardOutput()
+            throw CLIError(message: "demo failed: \(Self.describe(error))", status: 1)
         }
+        let stopped = await cluster.stopAll()
+        print("")
+        print("cleanup: stopped \(stopped.count) node processes, \(stopped.gracefully) gracefully (SIGTERM)")
+        print("demo finished in \(DemoCluster.seconds(clock.now - start)): every step above was performed and checked")
     }
 
-    private func addresses() throws {
-        print("2. Multiaddrs (text <-> binary)")
-        let id = PrivateKey().peerID
-        for text in ["/ip4/127.0.0.1/tcp/4001/p2p/\(id)", "/ip6/::1/udp/4001/quic-v1", "/dnsaddr/bootstrap.example"] {
-            let address = try Multiaddr(text)
-            let back = try Multiaddr(bytes: address.bytes)
-            guard back == address else { throw CLIError(message: "multiaddr round trip failed for \(text)") }
-            print("   \(address)")
-            print("     = \(address.bytes.hexString)")
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? CLIError { return error.message }
+        return "\(error)"
+    }
+
+    /// This executable: `/proc/self/exe` on Linux, else `CommandLine.arguments[0]`.
+    static func ownExecutable() throws -> String {
+        if let path = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") { return path }
+        let path = CommandLine.arguments[0]
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw CLIError(message: "cannot find the shoal executable to start nodes (\(path))")
         }
+        return path
     }
 }

@@ -1,10 +1,10 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Shoal
 import ShoalCore
 import ShoalHost
 import ShoalKademlia
-import ShoalMDNS
 import ShoalMultiformats
 import ShoalSecurity
 import ShoalTransport
@@ -26,18 +26,26 @@ struct HostOptions: ParsableArguments {
             identity: identity,
             listenAddresses: try listen.map { try Self.multiaddr($0) }
         )
-        if let psk {
-            guard let data = FileManager.default.contents(atPath: psk) else {
-                throw CLIError(message: "cannot read the private network key file \(psk)")
-            }
-            configuration.privateNetworkKey = try PreSharedKey(keyFile: Array(data))
-        }
-        if verbose {
-            var logger = Logger(label: "shoal") { label in StreamLogHandler.standardError(label: label) }
-            logger.logLevel = .debug
-            configuration.logger = logger
-        }
+        configuration.privateNetworkKey = try privateNetworkKey()
+        if let logger { configuration.logger = logger }
         return configuration
+    }
+
+    /// The `--psk` key, or nil.
+    func privateNetworkKey() throws -> PreSharedKey? {
+        guard let psk else { return nil }
+        guard let data = FileManager.default.contents(atPath: psk) else {
+            throw CLIError(message: "cannot read the private network key file \(psk)")
+        }
+        return try PreSharedKey(keyFile: Array(data))
+    }
+
+    /// A debug logger to stderr with `--verbose`, else nil.
+    var logger: Logger? {
+        guard verbose else { return nil }
+        var logger = Logger(label: "shoal") { label in StreamLogHandler.standardError(label: label) }
+        logger.logLevel = .debug
+        return logger
     }
 
     static func multiaddr(_ text: String) throws -> Multiaddr {
@@ -47,13 +55,20 @@ struct HostOptions: ParsableArguments {
     }
 }
 
-/// `shoal node`: runs a node until SIGINT or SIGTERM.
+/// `shoal node`: runs a ``Shoal/Node`` until SIGINT or SIGTERM (or, with `--control`, until stdin closes).
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
         abstract:
-            "Run a node: listen, serve identify, ping, perf and the DHT, print its addresses, until SIGINT/SIGTERM."
+            "Run a node (host, DHT, health, capabilities, optional mDNS) and print its addresses, until SIGINT/SIGTERM.",
+        discussion: """
+            Without --config the node listens on /ip4/127.0.0.1/tcp/0, runs the DHT in server mode and no mDNS. \
+            With --config FILE it starts from the file; flags given on the command line override the file.
+            """
     )
+
+    @Option(name: .long, help: "TOML configuration file (`shoal config example` prints one). Flags override it.")
+    var config: String?
 
     @Option(name: .long, help: "Listen multiaddr (repeatable). Default: /ip4/127.0.0.1/tcp/0.")
     var listen: [String] = []
@@ -61,8 +76,23 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Peer to connect to at start (multiaddr with /p2p/, repeatable).")
     var bootstrap: [String] = []
 
+    @Option(name: .long, help: "Role: coordinator, worker, hybrid (default) or client.")
+    var role: String?
+
+    @Option(name: .long, help: "A capability to advertise (repeatable), e.g. vector_search.")
+    var capability: [String] = []
+
+    @Option(name: .long, help: "The node's region, e.g. eu-west.")
+    var region: String?
+
+    @Option(name: .customLong("node-id"), help: "A name for the node (default: its peer ID).")
+    var nodeID: String?
+
     @Flag(name: .long, help: "Print every event as one JSON object per line.")
     var events = false
+
+    @Flag(name: .long, help: "Read commands from stdin (provide, find, echo, health, describe); stop at EOF.")
+    var control = false
 
     @Flag(name: .long, help: "Also serve the /echo/1.0.0 diagnostic protocol.")
     var echo = false
@@ -73,7 +103,7 @@ struct NodeCommand: AsyncParsableCommand {
     @Option(name: .customLong("mdns-interface"), help: "Interface for mDNS (repeatable). Default: every multicast one.")
     var mdnsInterface: [String] = []
 
-    @Option(name: .customLong("mdns-interval"), help: "Longest delay between mDNS queries, in seconds (default 60).")
+    @Option(name: .customLong("mdns-interval"), help: "Longest delay between mDNS queries, in seconds.")
     var mdnsInterval: Double?
 
     @Flag(name: .customLong("mdns-loopback"), help: "Announce loopback addresses over mDNS (tests in a namespace).")
@@ -81,8 +111,9 @@ struct NodeCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("mdns-dial"), help: "Dial the peers mDNS discovers.")
     var mdnsDial = false
-    @Option(name: .long, help: "DHT mode: client, server (default) or auto (server once not loopback-only).")
-    var dhtMode: String = "server"
+
+    @Option(name: .long, help: "DHT mode: client, server (default without --config) or auto.")
+    var dhtMode: String?
 
     @Option(name: .long, help: "The DHT protocol ID (a private overlay uses its own, e.g. /shoal/kad/1.0.0).")
     var dhtProtocol: String = KadConstants.protocolID
@@ -90,132 +121,92 @@ struct NodeCommand: AsyncParsableCommand {
     @OptionGroup var host: HostOptions
 
     func validate() throws {
-        guard KadMode(rawValue: dhtMode) != nil else {
+        if let dhtMode, KadMode(rawValue: dhtMode) == nil {
             throw ValidationError("--dht-mode must be client, server or auto")
         }
-    }
-
-    func run() async throws {
-        let configuration = try host.configuration(listen: listen.isEmpty ? ["/ip4/127.0.0.1/tcp/0"] : listen)
-        let bootstrapAddresses = try bootstrap.map { try HostOptions.multiaddr($0) }
-        let node = P2PHost(configuration)
-        if echo { EchoProtocol.register(on: node) }
-        var dhtConfiguration = DHTOptions.dhtConfiguration(
-            protocolID: dhtProtocol,
-            mode: KadMode(rawValue: dhtMode) ?? .server
-        )
-        dhtConfiguration.bootstrapPeers = bootstrapAddresses
-        let dht = KademliaDHT(host: node, configuration: dhtConfiguration)
-        let printEvents = events
-        let discovery = try mdnsService(for: node)
-        try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await node.run() }
-            group.addTask { try await dht.run() }
-            group.addTask {
-                try await SignalWaiter.waitForTermination()
-                discovery?.shutdown()
-                dht.stop()
-                node.shutdown()
-            }
-            let subscription = node.events()
-            for address in try await node.waitUntilListening() {
-                print("\(address)/p2p/\(node.peerID)")
-            }
-            flushStandardOutput()
-            if printEvents {
-                group.addTask {
-                    for await event in subscription {
-                        try? JSONOutput.print(EventJSON(event))
-                        flushStandardOutput()
-                    }
-                }
-            }
-            if let discovery {
-                group.addTask {
-                    do { try await discovery.run() } catch {
-                        node.shutdown()
-                        throw CLIError(message: "mDNS: \(error)")
-                    }
-                }
-            }
-            for address in bootstrapAddresses {
-                group.addTask {
-                    do { try await node.connect(address) } catch {
-                        ShoalCommand.printError("cannot connect to bootstrap peer \(address): \(error)")
-                    }
-                }
-            }
+        if let role, NodeRole(rawValue: role) == nil {
+            throw ValidationError("--role must be coordinator, worker, hybrid or client")
         }
     }
-}
 
-extension NodeCommand {
-    /// The mDNS service the flags ask for, or nil without `--mdns`.
-    func mdnsService(for node: P2PHost) throws -> MDNSService? {
-        guard mdns else {
-            if !mdnsInterface.isEmpty || mdnsInterval != nil || mdnsLoopback || mdnsDial {
-                throw CLIError(
-                    message: "--mdns-interface, --mdns-interval, --mdns-loopback and --mdns-dial need --mdns"
-                )
-            }
-            return nil
+    /// The configuration: the file (or the CLI defaults), then every flag given.
+    func nodeConfiguration() throws -> NodeConfiguration {
+        var c: NodeConfiguration
+        if let config {
+            c = try NodeConfiguration(contentsOf: config)
+        } else {
+            c = NodeConfiguration()
+            c.distributed.listenAddresses = [try Multiaddr("/ip4/127.0.0.1/tcp/0")]
+            c.dht.mode = "server"
+            c.mdns.enabled = false
         }
-        var configuration = MDNSConfiguration()
-        configuration.interfaceNames = mdnsInterface
-        configuration.includeLoopback = mdnsLoopback
-        configuration.dialDiscovered = mdnsDial
+        if !listen.isEmpty { c.distributed.listenAddresses = try listen.map { try HostOptions.multiaddr($0) } }
+        if !bootstrap.isEmpty { c.distributed.bootstrapPeers = try bootstrap.map { try HostOptions.multiaddr($0) } }
+        if let role { c.distributed.role = NodeRole(rawValue: role) ?? .hybrid }
+        if !capability.isEmpty { c.distributed.capabilities = capability }
+        if let region { c.node.region = region }
+        if let nodeID { c.distributed.nodeID = nodeID }
+        if let dhtMode {
+            c.dht.mode = dhtMode
+        } else if config == nil, c.distributed.role == .client {
+            c.dht.mode = "client"
+        }
+        if mdns { c.mdns.enabled = true }
         if let mdnsInterval {
             guard mdnsInterval > 0, mdnsInterval <= 3600 else {
                 throw CLIError(message: "--mdns-interval must be between 0 and 3600 seconds")
             }
-            configuration.queryInterval = .milliseconds(Int64(mdnsInterval * 1000))
-            configuration.initialQueryDelay = min(configuration.initialQueryDelay, configuration.queryInterval)
+            c.mdns.queryInterval = .milliseconds(Int64(mdnsInterval * 1000))
         }
-        return MDNSService(host: node, configuration: configuration)
+        if !c.mdns.enabled, !mdnsInterface.isEmpty || mdnsInterval != nil || mdnsLoopback || mdnsDial {
+            throw CLIError(message: "--mdns-interface, --mdns-interval, --mdns-loopback and --mdns-dial need mDNS")
+        }
+        if let key = host.key { c.node.keyFile = key }
+        try c.validate(file: config ?? "<command line>")
+        return c
     }
-}
 
-/// One event as JSON.
-struct EventJSON: Encodable {
-    var event: String
-    var peer: String?
-    var address: String?
-    var direction: String?
-    var reason: String?
-    var agent: String?
-    var protocols: [String]?
-    var addresses: [String]?
-    var via: String?
+    /// The code-only options the flags ask for.
+    func nodeOptions() throws -> NodeOptions {
+        var options = NodeOptions(privateNetworkKey: try host.privateNetworkKey())
+        if let logger = host.logger { options.logger = logger }
+        options.dhtProtocolID = dhtProtocol
+        options.dhtValidator = DHTOptions.dhtConfiguration(protocolID: dhtProtocol, mode: .server).validator
+        options.mdnsInterfaceNames = mdnsInterface
+        options.mdnsIncludeLoopback = mdnsLoopback
+        options.mdnsDialDiscovered = mdnsDial
+        return options
+    }
 
-    init(_ event: HostEvent) {
-        switch event {
-        case .listening(let address):
-            self.event = "listening"
-            self.address = address.description
-        case .connected(let peer, let address, let direction):
-            self.event = "connected"
-            self.peer = peer.base58
-            self.address = address?.description
-            self.direction = direction.rawValue
-        case .disconnected(let peer, let reason):
-            self.event = "disconnected"
-            self.peer = peer.base58
-            self.reason = reason
-        case .identified(let peer, let agent, let protocols, let addresses):
-            self.event = "identified"
-            self.peer = peer.base58
-            self.agent = agent
-            self.protocols = protocols
-            self.addresses = addresses.map(\.description)
-        case .connectionFailed(let address, let reason):
-            self.event = "connection_failed"
-            self.address = address?.description
-            self.reason = reason
-        case .discovered(let peer, let addresses, let via):
-            self.event = "discovered"
-            self.peer = peer.base58
-            self.addresses = addresses.map(\.description)
-            self.via = via
+    func run() async throws {
+        let node = try Node(try nodeConfiguration(), options: try nodeOptions())
+        if echo { EchoProtocol.register(on: node.host) }
+        let subscription = node.events()
+        let printEvents = events
+        let control = self.control
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask {
+                try await SignalWaiter.waitForTermination()
+                node.shutdown()
+            }
+            group.addTask {
+                guard let addresses = try? await node.waitUntilListening() else { return }
+                for address in addresses { print("\(address)/p2p/\(node.peerID)") }
+                flushStandardOutput()
+                for await event in subscription where printEvents {
+                    if let json = EventJSON(event) { try? JSONOutput.print(json) }
+                    flushStandardOutput()
+                }
+            }
+            if control {
+                group.addTask {
+                    guard (try? await node.waitUntilListening()) != nil else { return }
+                    await NodeControl(node: node).run()
+                    node.shutdown()
+                }
+            }
+            try await node.run()
+            group.cancelAll()
         }
     }
 }

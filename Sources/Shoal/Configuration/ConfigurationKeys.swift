@@ -1,10 +1,11 @@
 /// Every key the configuration file accepts, by table. Times are in seconds unless the name says otherwise.
 extension NodeConfiguration {
     /// The tables, in the order `shoal config example` prints them.
-    public static let sections = ["distributed", "dht", "swim", "mdns", "limits"]
+    public static let sections = ["distributed", "node", "dht", "swim", "mdns", "limits"]
 
     /// The schema of every key.
-    public static let schema: [ConfigurationKey] = distributedKeys + dhtKeys + swimKeys + mdnsKeys + limitsKeys
+    public static let schema: [ConfigurationKey] =
+        distributedKeys + nodeKeys + dhtKeys + swimKeys + mdnsKeys + limitsKeys
 
     private static func key(
         _ section: String,
@@ -142,6 +143,23 @@ extension NodeConfiguration {
             .boolean,
             .boolean(true),
             "fetch the next shards of a scan ahead of use"
+        ),
+    ]
+
+    private static let nodeKeys: [ConfigurationKey] = [
+        key(
+            "node",
+            "region",
+            .string(maximumLength: 64),
+            .string(""),
+            "where this node runs, for geo-aware placement (e.g. eu-west); empty = unknown"
+        ),
+        key(
+            "node",
+            "key_file",
+            .string(maximumLength: 4_096),
+            .string(""),
+            "identity key file (shoal id new --out FILE); empty = a new identity at every start"
         ),
     ]
 

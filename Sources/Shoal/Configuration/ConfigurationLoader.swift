@@ -62,7 +62,11 @@ extension NodeConfiguration {
                 }
             }
         }
-        self = try NodeConfiguration(values: values)
+        let configuration = try NodeConfiguration(values: values)
+        if let issue = configuration.consistencyIssue() {
+            throw fail(locator.line(section: issue.section, key: issue.name), issue.key, issue.reason)
+        }
+        self = configuration
     }
 
     /// Reads and checks a configuration file; `-` reads standard input.

@@ -67,6 +67,7 @@ extension NodeConfiguration {
             maxConcurrentQueries: v.int(d, "max_concurrent_queries"),
             prefetchShards: v.bool(d, "prefetch_shards")
         )
+        node = NodeTable(region: v.string("node", "region"), keyFile: v.string("node", "key_file"))
         dht = DHT(
             enabled: v.bool("dht", "enabled"),
             mode: v.string("dht", "mode"),

@@ -1,3 +1,5 @@
+import ShoalMultiformats
+
 extension NodeConfiguration {
     /// Every key's value by table, with the file's names (`distributed.max_retries`…): what `shoal config check
     /// --json` prints. Times are seconds.
@@ -23,6 +25,7 @@ extension NodeConfiguration {
                 "max_concurrent_queries": .integer(d.maxConcurrentQueries),
                 "prefetch_shards": .boolean(d.prefetchShards),
             ],
+            "node": ["region": .string(node.region), "key_file": .string(node.keyFile)],
             "dht": [
                 "enabled": .boolean(dht.enabled), "mode": .string(dht.mode), "bucket_size": .integer(dht.bucketSize),
                 "alpha": .integer(dht.alpha), "record_ttl_hours": .integer(dht.recordTTLHours),

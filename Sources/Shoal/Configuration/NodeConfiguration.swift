@@ -51,6 +51,14 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
 
     // MARK: - Other tables
 
+    /// The `[node]` table: what the original design's `[distributed]` table has no key for.
+    public struct NodeTable: Sendable, Hashable, Codable {
+        /// Where the node runs (e.g. `eu-west`), for geo-aware placement; empty means unknown.
+        public var region: String
+        /// The identity key file; empty means a new identity at every start.
+        public var keyFile: String
+    }
+
     /// The `[dht]` table.
     public struct DHT: Sendable, Hashable, Codable {
         /// Whether the DHT runs.
@@ -109,6 +117,8 @@ public struct NodeConfiguration: Sendable, Hashable, Codable {
 
     /// `[distributed]`.
     public var distributed: Distributed
+    /// `[node]`.
+    public var node: NodeTable
     /// `[dht]`.
     public var dht: DHT
     /// `[swim]`.

@@ -1,0 +1,286 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The overlay of `shoal demo`: starts the node processes, runs the steps, prints the report.
+final class DemoCluster: Sendable {
+    let executable: String
+    let workerCount: Int
+    private let started = Mutex<[DemoProcess]>([])
+    private let clock = ContinuousClock()
+
+    init(executable: String, workerCount: Int) {
+        self.executable = executable
+        self.workerCount = workerCount
+    }
+
+    /// A duration as `1.234 s` or `56 ms`.
+    static func seconds(_ duration: Duration) -> String {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return seconds < 1 ? String(format: "%.0f ms", seconds * 1000) : String(format: "%.2f s", seconds)
+    }
+
+    /// Starts one node process (remembered for ``stopAll()``) and waits for its listen address.
+    private func spawn(_ name: String, _ arguments: [String]) async throws -> (DemoProcess, String, String) {
+        let common = ["--listen", "/ip4/127.0.0.1/tcp/0", "--events", "--control", "--echo", "--node-id", name]
+        let process = try DemoProcess(name: name, executable: executable, arguments: common + arguments)
+        started.withLock { $0.append(process) }
+        let address = try await process.wait(for: "its listen address", timeout: .seconds(20)) { _, addresses in
+            addresses.first
+        }
+        guard let peer = address.split(separator: "/").last.map(String.init) else {
+            throw CLIError(message: "\(name) printed an address without /p2p/: \(address)", status: 1)
+        }
+        return (process, address, peer)
+    }
+
+    /// One line per process: its event counts and the tail of its stderr (printed when the demo fails).
+    func diagnostics() -> [String] {
+        started.withLock { $0 }.map { process in
+            var counts: [String: Int] = [:]
+            for line in process.lines { counts[line.event, default: 0] += 1 }
+            let events = counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            return "\(process.name): \(process.isRunning ? "running" : "exited"); events: \(events); "
+                + "stderr: \(process.stderrTail)"
+        }
+    }
+
+    /// Stops every process started (SIGTERM, then SIGKILL after 5 s); safe to call more than once.
+    func stopAll() async -> (count: Int, gracefully: Int) {
+        let all = started.withLock { s in
+            defer { s.removeAll() }
+            return s
+        }
+        let graceful = await withTaskGroup(of: Bool.self) { group in
+            for process in all { group.addTask { await process.stop() } }
+            var count = 0
+            for await ok in group where ok { count += 1 }
+            return count
+        }
+        return (all.count, graceful)
+    }
+
+    // MARK: - The steps
+
+    func run() async throws {
+        let start = clock.now
+        func at() -> String { "[\(String(format: "%5.2f", Self.elapsed(start, clock.now))) s]" }
+        print("Shoal \(ShoalVersion.string) demo: one coordinator, \(workerCount) workers and a client, each its own")
+        print("process (`shoal node --events --control`), on 127.0.0.1 with TCP + Noise + yamux")
+        print("")
+
+        // 1. Start and find each other.
+        print("1. Starting nodes and finding each other (bootstrap through the coordinator)")
+        let (coordinator, seed, coordinatorID) = try await spawn(
+            "coordinator",
+            ["--role", "coordinator", "--region", "local-a"]
+        )
+        var names = [coordinatorID: "coordinator"]
+        print("   \(at()) coordinator  pid \(coordinator.pid)  \(seed)")
+        let capabilities = [["vector_search", "high_memory"], ["vector_search"], ["graph_processing", "high_cpu"]]
+        var workers: [(DemoProcess, String)] = []
+        for index in 0..<workerCount {
+            let name = "worker-\(index + 1)"
+            var arguments = [
+                "--role", "worker", "--bootstrap", seed, "--region", index % 2 == 0 ? "local-a" : "local-b",
+            ]
+            for capability in capabilities[index] { arguments += ["--capability", capability] }
+            let (process, address, peer) = try await spawn(name, arguments)
+            workers.append((process, peer))
+            names[peer] = name
+            print(
+                "   \(at()) \(name.padding(toLength: 12, withPad: " ", startingAt: 0)) pid \(process.pid)  \(address)"
+            )
+        }
+        let (client, clientAddress, clientID) = try await spawn("client", ["--role", "client", "--bootstrap", seed])
+        names[clientID] = "client"
+        print("   \(at()) client       pid \(client.pid)  \(clientAddress)")
+        func name(_ peer: String) -> String { names[peer] ?? String(peer.suffix(8)) }
+
+        let everyone = Set(names.keys).subtracting([coordinatorID])
+        let found = clock.now
+        _ = try await coordinator.wait(for: "descriptors of every node", timeout: .seconds(20)) { lines, _ in
+            let described = Set(lines.filter { $0.event == "described" }.compactMap(\.peer))
+            return everyone.isSubset(of: described) ? true : nil
+        }
+        print(
+            "   \(at()) the coordinator has identified and described all \(everyone.count) other nodes "
+                + "(\(Self.seconds(clock.now - found)) after the last start):"
+        )
+        for line in coordinator.lines where line.event == "described" {
+            guard let peer = line.peer else { continue }
+            let caps = line.capabilities.map { $0.isEmpty ? "-" : $0.joined(separator: ",") } ?? "-"
+            let region = line.region.map { $0.isEmpty ? "-" : $0 } ?? "-"
+            print(
+                "     \(name(peer).padding(toLength: 12, withPad: " ", startingAt: 0)) role \(line.role ?? "?"), "
+                    + "capabilities \(caps), region \(region)"
+            )
+        }
+        for (process, _) in workers {
+            let peers = try await process.command("peers", answers: ["peers"]).peers ?? []
+            print("     \(process.name) is connected to \(peers.map(name).sorted().joined(separator: ", "))")
+        }
+        print("   mDNS: skipped (needs an isolated link: the demo never multicasts on this machine's interfaces;")
+        print("         `make mdns-test` shows mDNS discovery inside network namespaces)")
+
+        // 2. Membership.
+        print("")
+        print("2. Membership (SWIM)")
+        let members = try await coordinator.command("members", answers: ["members"]).peers ?? []
+        if members.isEmpty {
+            print("   SWIM: not in this build yet (the ShoalMembership network shell is pending); connections and")
+            print("   the health protocol stand in for failure detection below")
+        } else {
+            print("   the coordinator sees \(members.count) members: \(members.joined(separator: "; "))")
+        }
+
+        // 3. DHT.
+        print("")
+        print("3. DHT: a worker provides a dataset, the client finds it")
+        let dataset = "demo/weather-2026"
+        let (provider, providerID) = workers[0]
+        let provided = try await provider.command("provide \(dataset)", answers: ["provided"])
+        print(
+            "   \(at()) \(provider.name) provides '\(dataset)': ADD_PROVIDER delivered to \(provided.count ?? 0) peers "
+                + "(\(Self.milliseconds(provided)))"
+        )
+        let providers = try await client.command("find \(dataset)", answers: ["providers"])
+        let foundProviders = providers.peers ?? []
+        guard foundProviders.contains(providerID) else {
+            throw CLIError(
+                message:
+                    "the client found \(foundProviders.map(name)) as providers of \(dataset), not \(provider.name)",
+                status: 1
+            )
+        }
+        print(
+            "   \(at()) the client found the providers \(foundProviders.map(name).joined(separator: ", ")) "
+                + "with GET_PROVIDERS (\(Self.milliseconds(providers)))"
+        )
+        let refused = try? await client.command("provide \(dataset)", answers: ["provided"])
+        guard refused == nil else { throw CLIError(message: "the client was allowed to provide a dataset", status: 1) }
+        print("   the client's own `provide` was refused: a client stores nothing")
+
+        // 4. Custom protocol.
+        print("")
+        print("4. A custom protocol: the client calls /echo/1.0.0 on \(workers[1].0.name)")
+        let text = "hello from the client"
+        let echoed = try await client.command("echo \(workers[1].1) \(text)", answers: ["echoed"])
+        guard echoed.text == text else {
+            throw CLIError(message: "the echo came back as '\(echoed.text ?? "")'", status: 1)
+        }
+        print("   \(at()) '\(text)' came back intact (\(Self.milliseconds(echoed)))")
+
+        // 5. Health.
+        print("")
+        print("5. Everyone's health, read by the coordinator over /ipfs-datasets/health/1.0.0 (clients are not asked)")
+        let health = try await coordinator.command("health", answers: ["health"])
+        try printHealth(health, name: name, expectUnreachable: [])
+
+        // 6. Failure.
+        let (victim, victimID) = workers[workers.count - 1]
+        print("")
+        print("6. Stopping \(victim.name) with SIGKILL; the others notice")
+        let others = [coordinator, client] + workers.dropLast().map(\.0)
+        var watchers: [DemoProcess] = []
+        for process in others {
+            let peers = try await process.command("peers", answers: ["peers"]).peers ?? []
+            if peers.contains(victimID) { watchers.append(process) }
+        }
+        guard watchers.contains(where: { $0 === coordinator }) else {
+            throw CLIError(message: "the coordinator was not connected to \(victim.name)", status: 1)
+        }
+        let killed = clock.now
+        victim.send(SIGKILL)
+        try await withThrowingTaskGroup(of: (String, Duration).self) { group in
+            for process in watchers {
+                group.addTask {
+                    _ = try await process.wait(for: "\(victim.name) to disappear", timeout: .seconds(15)) { lines, _ in
+                        lines.first { ($0.event == "disconnected" || $0.event == "member_dead") && $0.peer == victimID }
+                    }
+                    return (process.name, self.clock.now - killed)
+                }
+            }
+            var seen: [(String, Duration)] = []
+            for try await entry in group { seen.append(entry) }
+            let connected = try await self.peersOf(others, victimID)
+            for process in others where !watchers.contains(where: { $0 === process }) {
+                print(
+                    "   \(process.name.padding(toLength: 12, withPad: " ", startingAt: 0)) had no connection to "
+                        + "\(victim.name)"
+                )
+            }
+            for (who, after) in seen.sorted(by: { $0.1 < $1.1 }) {
+                print(
+                    "   \(who.padding(toLength: 12, withPad: " ", startingAt: 0)) saw its connection to \(victim.name) "
+                        + "close after \(Self.seconds(after))"
+                )
+            }
+            guard connected.isEmpty else {
+                throw CLIError(
+                    message: "\(connected.joined(separator: ", ")) still list \(victim.name) as connected",
+                    status: 1
+                )
+            }
+        }
+        let after = try await coordinator.command("health", answers: ["health"])
+        print("   the coordinator's next health round:")
+        try printHealth(after, name: name, expectUnreachable: [victimID])
+    }
+
+    /// The names of the processes that still list `peer` among their connected peers.
+    private func peersOf(_ processes: [DemoProcess], _ peer: String) async throws -> [String] {
+        var still: [String] = []
+        for process in processes
+        where (try await process.command("peers", answers: ["peers"]).peers ?? []).contains(peer) {
+            still.append(process.name)
+        }
+        return still
+    }
+
+    private func printHealth(_ answer: DemoLine, name: (String) -> String, expectUnreachable: Set<String>) throws {
+        let nodes = answer.nodes ?? []
+        print("   node          status        cpu %   mem %  connections")
+        for node in nodes.sorted(by: { name($0.peer) < name($1.peer) }) {
+            let status = node.status.padding(toLength: 12, withPad: " ", startingAt: 0)
+            if node.status == "unreachable" {
+                print(
+                    "   \(name(node.peer).padding(toLength: 13, withPad: " ", startingAt: 0)) \(status)  "
+                        + "(\(node.error.map { String($0.prefix(60)) } ?? "no answer"))"
+                )
+            } else {
+                print(
+                    "   \(name(node.peer).padding(toLength: 13, withPad: " ", startingAt: 0)) \(status) "
+                        + String(format: "%6.1f  %6.1f  %11d", node.cpuPercent, node.memoryPercent, node.connections)
+                )
+            }
+        }
+        print("   (\(Self.milliseconds(answer)) for the round)")
+        let unreachable = Set(nodes.filter { $0.status == "unreachable" }.map(\.peer))
+        guard unreachable == expectUnreachable else {
+            throw CLIError(
+                message:
+                    "unreachable nodes are \(unreachable.map(name).sorted()), expected \(expectUnreachable.map(name).sorted())",
+                status: 1
+            )
+        }
+        guard nodes.count == workerCount + 1 else {
+            throw CLIError(
+                message: "the health round covered \(nodes.count) nodes, expected \(workerCount + 1)",
+                status: 1
+            )
+        }
+    }
+
+    static func milliseconds(_ line: DemoLine) -> String {
+        String(format: "%.0f ms", line.milliseconds ?? 0)
+    }
+
+    static func elapsed(_ from: ContinuousClock.Instant, _ to: ContinuousClock.Instant) -> Double {
+        let d = to - from
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,233 @@
+import Foundation
+import Shoal
+import ShoalCore
+import ShoalHealth
+import ShoalHost
+import ShoalKademlia
+import ShoalMultiformats
+import ShoalTransport
+import Testing
+
+/// A configuration for a node on 127.0.0.1 (DHT server mode unless a client, no mDNS: never on real interfaces).
+func nodeConfiguration(
+    _ name: String,
+    _ role: NodeRole,
+    capabilities: [String] = [],
+    bootstrap: [Multiaddr] = []
+) throws -> NodeConfiguration {
+    var configuration = NodeConfiguration()
+    configuration.distributed.nodeID = name
+    configuration.distributed.role = role
+    configuration.distributed.capabilities = capabilities
+    configuration.distributed.listenAddresses = [try Multiaddr("/ip4/127.0.0.1/tcp/0")]
+    configuration.distributed.bootstrapPeers = bootstrap
+    configuration.distributed.healthCheckInterval = .seconds(1)
+    configuration.node.region = "test-\(name)"
+    configuration.dht.mode = role == .client ? "client" : "server"
+    configuration.mdns.enabled = false
+    return configuration
+}
+
+/// Waits until `condition` holds, polling every 20 ms, for at most `timeout`.
+func eventually(timeout: Duration = .seconds(20), _ condition: () async -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return await condition()
+}
+
+/// A worker, a coordinator and a client; the last two bootstrap through the worker.
+func withThreeNodes(_ body: (_ worker: Node, _ coordinator: Node, _ client: Node) async throws -> Void) async throws {
+    let worker = try nodeConfiguration("worker", .worker, capabilities: ["vector_search", "high_memory"])
+    try await withNode(worker) { worker in
+        let seeds = worker.dialableAddresses
+        try await withNode(try nodeConfiguration("coordinator", .coordinator, bootstrap: seeds)) { coordinator in
+            try await withNode(try nodeConfiguration("client", .client, bootstrap: seeds)) { client in
+                await coordinator.dht?.waitUntilBootstrapped()
+                await client.dht?.waitUntilBootstrapped()
+                try await body(worker, coordinator, client)
+            }
+        }
+    }
+}
+
+@Suite("Node on 127.0.0.1")
+struct NodeTests {
+    @Test("roles are enforced: a client serves no DHT, stores no provider records and provides nothing")
+    func roles() async throws {
+        try await withThreeNodes { worker, coordinator, client in
+            #expect(worker.dht?.isServing == true)
+            #expect(coordinator.dht?.isServing == true)
+            #expect(client.dht?.isServing == false)
+            #expect(client.dht?.configuration.mode == .client)
+            #expect(!client.host.protocols.contains(KadConstants.protocolID))
+            #expect(!client.host.protocols.contains(HealthProtocol.protocolID))
+            #expect(worker.host.protocols.contains(HealthProtocol.protocolID))
+            #expect(client.host.protocols.contains(NodeCapabilitiesProtocol.protocolID))
+
+            let reached = try await worker.provideDataset("weather-2026")
+            #expect(reached >= 1)
+            #expect(await eventually { (coordinator.dht?.storedProviderCount ?? 0) >= 1 })
+            #expect(client.dht?.storedProviderCount == 0)
+
+            let providers = try await client.findDatasetProviders("weather-2026")
+            #expect(providers.map(\.id) == [worker.peerID])
+            #expect(try await coordinator.findDatasetProviders("nobody-has-this").isEmpty)
+
+            for node in [coordinator, client] {
+                let error = await #expect(throws: ShoalError.self) { try await node.provideDataset("x") }
+                #expect(error?.code == .unsupported)
+                #expect(error?.message.contains(node.role.rawValue) == true)
+            }
+            #expect(NodeRole.coordinator.plans && NodeRole.hybrid.plans && !NodeRole.worker.plans)
+            #expect(NodeRole.hybrid.storesDatasets && !NodeRole.client.servesDHT)
+        }
+    }
+
+    @Test("a custom protocol registered on one node is called from another")
+    func customProtocol() async throws {
+        try await withThreeNodes { worker, _, client in
+            worker.registerRequestHandler(protocol: "/test/reverse/1.0.0") { peer, request in
+                #expect(peer == client.peerID)
+                return request.reversed()
+            }
+            let reply = try await client.request(worker.peerID, protocol: "/test/reverse/1.0.0", Array("abc".utf8))
+            #expect(reply == Array("cba".utf8))
+            worker.register(protocol: "/test/count/1.0.0") { stream in
+                let bytes = try await stream.readToEnd(maximum: 1 << 16)
+                try await stream.write(Array(String(bytes.count).utf8))
+                stream.closeWrite()
+            }
+            let stream = try await client.newStream(to: worker.peerID, protocols: ["/test/count/1.0.0"])
+            try await stream.write([UInt8](repeating: 7, count: 1000))
+            stream.closeWrite()
+            #expect(try await stream.readToEnd(maximum: 64) == Array("1000".utf8))
+            await #expect(throws: ShoalError.self) {
+                _ = try await client.request(worker.peerID, protocol: "/test/unknown/1.0.0", [1])
+            }
+        }
+    }
+
+    @Test("capabilities, role and region of the other nodes are visible after identify")
+    func capabilities() async throws {
+        try await withThreeNodes { worker, coordinator, client in
+            #expect(await eventually { coordinator.knownNodes[worker.peerID] != nil })
+            let seen = try #require(coordinator.knownNodes[worker.peerID])
+            #expect(seen.role == .worker)
+            #expect(seen.capabilities == ["vector_search", "high_memory"])
+            #expect(seen.region == "test-worker")
+            #expect(seen.nodeID == "worker")
+            #expect(coordinator.nodes(withCapability: "vector_search").map(\.peer) == [worker.peerID.description])
+            #expect(await eventually { worker.knownNodes[client.peerID]?.role == .client })
+            let direct = try await client.describe(coordinator.peerID)
+            #expect(direct.role == .coordinator && direct.capabilities.isEmpty)
+        }
+    }
+
+    @Test("health: each node reads the others'; a stopped node is reported unreachable, a client not asked")
+    func health() async throws {
+        try await withNode(try nodeConfiguration("coordinator", .coordinator)) { coordinator in
+            let seeds = coordinator.dialableAddresses
+            try await withNode(try nodeConfiguration("client", .client, bootstrap: seeds)) { client in
+                var options = NodeOptions()
+                options.healthDeadline = .seconds(3)
+                let workerNode = try Node(try nodeConfiguration("worker", .worker, bootstrap: seeds), options: options)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await workerNode.run() }
+                    try await workerNode.waitUntilListening()
+                    #expect(await eventually { coordinator.knownNodes.count == 2 })
+                    let report = try await coordinator.health(of: workerNode.peerID)
+                    #expect(report.peer == workerNode.peerID.description)
+                    #expect(report.status != .unreachable)
+                    #expect(report.connections >= 1)
+                    let own = try await coordinator.health(of: coordinator.peerID)
+                    #expect(own.peer == coordinator.peerID.description)
+                    let back = try await workerNode.health(of: coordinator.peerID)
+                    #expect(back.peer == coordinator.peerID.description)
+                    #expect(coordinator.connectedPeers.contains(client.peerID))
+                    let refused = await #expect(throws: ShoalError.self) {
+                        _ = try await coordinator.health(of: client.peerID)
+                    }
+                    #expect(refused?.code == .negotiationFailed)
+
+                    let all = await coordinator.allNodesHealth()
+                    #expect(Set(all.keys) == [coordinator.peerID, workerNode.peerID])
+                    #expect(all[workerNode.peerID]?.status != .unreachable)
+
+                    workerNode.shutdown()
+                    try await group.waitForAll()
+                    #expect(await eventually { !coordinator.connectedPeers.contains(workerNode.peerID) })
+                    let after = await coordinator.allNodesHealth()
+                    #expect(after[workerNode.peerID]?.status == .unreachable)
+                    #expect(after[workerNode.peerID]?.error != nil)
+                }
+            }
+        }
+    }
+
+    @Test("bad configurations fail with a typed error naming the key")
+    func badConfiguration() async throws {
+        func issue(_ configuration: NodeConfiguration, options: NodeOptions = NodeOptions()) -> ConfigurationIssue? {
+            do {
+                _ = try Node(configuration, options: options)
+            } catch let error as ShoalError {
+                #expect(error.code == .invalidArgument)
+                return error.cause as? ConfigurationIssue
+            } catch {
+                Issue.record("unexpected error \(error)")
+            }
+            return nil
+        }
+        var client = try nodeConfiguration("c", .client)
+        client.dht.mode = "server"
+        #expect(issue(client)?.key == "dht.mode")
+        var worker = try nodeConfiguration("w", .worker)
+        worker.distributed.listenAddresses = []
+        #expect(issue(worker)?.key == "distributed.listen_addresses")
+        client.dht.mode = "client"
+        client.distributed.listenAddresses = []
+        _ = try Node(client)  // a client may only dial
+        var spaces = try nodeConfiguration("w", .worker)
+        spaces.distributed.capabilities = ["vector search"]
+        #expect(issue(spaces)?.key == "distributed.capabilities")
+        spaces.distributed.capabilities = ["gpu", "gpu"]
+        #expect(issue(spaces)?.key == "distributed.capabilities")
+        var keyFile = try nodeConfiguration("w", .worker)
+        keyFile.node.keyFile = "/nonexistent/shoal-test.key"
+        #expect(issue(keyFile)?.key == "node.key_file")
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("node-\(UUID()).toml").path
+        defer { removeFile(path) }
+        try writeFile(path, Array("[distributed]\nrole = \"client\"\n\n[dht]\nmode = \"server\"\n".utf8))
+        do {
+            _ = try Node(configurationFile: path)
+            Issue.record("no error")
+        } catch let error as ShoalError {
+            let found = try #require(error.cause as? ConfigurationIssue)
+            #expect(found.key == "dht.mode")
+            #expect(found.line == 5)
+            #expect(found.file == path)
+        }
+        try writeFile(path, Array("[node]\nregion = \"eu-west\"\n".utf8))
+        #expect(try Node(configurationFile: path).region == "eu-west")
+    }
+
+    @Test("withNode stops the node when the body throws; a node runs once")
+    func lifecycle() async throws {
+        struct Boom: Error {}
+        var captured: Node?
+        await #expect(throws: Boom.self) {
+            try await withNode(try nodeConfiguration("n", .hybrid)) { node in
+                captured = node
+                #expect(!node.listenAddresses.isEmpty)
+                throw Boom()
+            }
+        }
+        let node = try #require(captured)
+        #expect(node.connectedPeers.isEmpty)
+        await #expect(throws: ShoalError.self) { try await node.run() }
+        #expect(node.members.isEmpty && !node.isMembershipRunning)
+    }
+}
