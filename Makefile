@@ -56,6 +56,9 @@ config-check: deps
 	  printf '[distributed]\nmax_retries = 500\n' > .build/bad-config.toml; \
 	  if $$bin/shoal config check .build/bad-config.toml 2> .build/bad-config.err; then exit 1; else test $$? -eq 2; fi; \
 	  grep -q 'bad-config.toml:2: distributed.max_retries: 500 is out of range' .build/bad-config.err; \
+	  printf '[distributed]\nrole = "client"\n\n[dht]\nmode = "server"\n' > .build/bad-node.toml; \
+	  if $$bin/shoal node --config .build/bad-node.toml 2> .build/bad-node.err; then exit 1; else test $$? -eq 2; fi; \
+	  grep -q 'bad-node.toml:5: dht.mode: ' .build/bad-node.err; \
 	  echo "config-check: ok"
 
 # The py-libp2p interop suite (both directions).

@@ -33,6 +33,29 @@ func configuration(
     return configuration
 }
 
+// MARK: - The README's snippet (keep the two in sync): one node alone.
+
+do {
+    var configuration = NodeConfiguration()  // or try NodeConfiguration(contentsOf: "node.toml")
+    configuration.distributed.role = .worker
+    configuration.distributed.capabilities = ["vector_search"]
+    configuration.distributed.listenAddresses = [try Multiaddr("/ip4/127.0.0.1/tcp/0")]
+    configuration.node.region = "eu-west"
+    configuration.dht.mode = "server"
+    configuration.mdns.enabled = false
+    try await withNode(configuration) { node in
+        node.registerRequestHandler(protocol: "/example/upper/1.0.0") { _, request in
+            Array(String(decoding: request, as: UTF8.self).uppercased().utf8)
+        }
+        try await node.provideDataset("weather-2026")  // DHT ADD_PROVIDER under KadDatasetKey.forDataset
+        let providers = try await node.findDatasetProviders("weather-2026")
+        let everyone = await node.allNodesHealth()  // unreachable nodes are reported, not left out
+        print("\(node.peerID): \(providers.count) provider(s), health of \(everyone.count) node(s)")
+    }
+}
+
+// MARK: - Three nodes
+
 try await withNode(configuration("worker-1", .worker, capabilities: ["vector_search"])) { worker in
     worker.registerRequestHandler(protocol: "/example/upper/1.0.0") { _, request in
         Array(String(decoding: request, as: UTF8.self).uppercased().utf8)

@@ -29,9 +29,11 @@ extension Node: Service {
         defer { finishSubscribers() }
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
-                try await withThrowingDiscardingTaskGroup { group in
-                    group.addTask { try await self.host.run() }
-                    group.addTask { await self.follow(hostEvents) }
+                // The host lives in the outer group, the parts in the inner one: at shutdown the parts stop first,
+                // then the host closes its connections gracefully (never cancelled mid-close).
+                try await withThrowingDiscardingTaskGroup { outer in
+                    outer.addTask { try await self.host.run() }
+                    outer.addTask { await self.follow(hostEvents) }
                     do {
                         try await host.waitUntilListening()
                     } catch {
@@ -39,15 +41,23 @@ extension Node: Service {
                         throw error
                     }
                     registerProtocols()
-                    startParts(in: &group)
-                    for await job in jobs {
-                        group.addTask { await job() }
+                    do {
+                        try await withThrowingDiscardingTaskGroup { group in
+                            startParts(in: &group)
+                            for await job in jobs {
+                                group.addTask { await job() }
+                            }
+                            // shutdown() finished the job stream: stop the parts, then the loops.
+                            dht?.stop()
+                            mdns?.shutdown()
+                            group.cancelAll()
+                        }
+                    } catch {
+                        shutdown()
+                        host.shutdown()
+                        throw error
                     }
-                    // shutdown() finished the job stream: stop the parts, then the loops.
-                    dht?.stop()
-                    mdns?.shutdown()
                     host.shutdown()
-                    group.cancelAll()
                 }
             } onGracefulShutdown: {
                 self.shutdown()
