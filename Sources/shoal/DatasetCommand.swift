@@ -151,11 +151,8 @@ struct DatasetCommand: AsyncParsableCommand {
                     progress: progress.update
                 )
             case .parquet:
-                guard let bytes = FileManager.default.contents(atPath: input) else {
-                    throw CLIError(message: "\(input): cannot read the file")
-                }
                 var reader = try ParquetTableReader(
-                    bytes: [UInt8](bytes),
+                    source: try ParquetFileSource(path: input),
                     schema: parsedSchema,
                     options: options,
                     sourceName: input

@@ -1,3 +1,4 @@
+import Foundation
 import ShoalCore
 import ShoalMultiformats
 import ShoalParquet
@@ -121,15 +122,16 @@ struct BlockStoreTests {
             sourceName: "in.parquet"
         )
         var rows: [[DatasetValue]] = []
-        while let batch = reader.nextBatch() { rows += allRows([batch]) }
+        while let batch = try reader.nextBatch() { rows += allRows([batch]) }
         #expect(rows == [[.integer(1), .float(1)], [.integer(4), .float(4)]])
         #expect(reader.report.errors.map(\.line) == [2, 3])
         let stop = shoalError {
-            _ = try ParquetTableReader(
+            var strict = try ParquetTableReader(
                 bytes: bytes,
                 schema: try DatasetSchema(parsing: "a:integer,b:float"),
                 sourceName: "in.parquet"
             )
+            _ = try strict.nextBatch()
         }
         #expect(stop?.message.hasPrefix("in.parquet: line 2, column a: null in a required column") == true)
         let mismatch = shoalError {
@@ -137,6 +139,70 @@ struct BlockStoreTests {
         }
         #expect(mismatch?.message.contains("column b is not in the schema") == true)
         #expect(throws: ShoalError.self) { _ = try ParquetTableReader(bytes: [1, 2, 3], schema: nil, sourceName: "p") }
+    }
+
+    @Test("Parquet input with many row groups streams group by group and packs like one group")
+    func parquetRowGroups() throws {
+        let rows = 1_000
+        let parquet = try ParquetTable(
+            schema: ParquetSchema([
+                ParquetColumn("id", .int64, nullable: false), ParquetColumn("score", .double, nullable: true),
+            ]),
+            columns: [
+                ParquetColumnData(.int64((0..<rows).map { Int64($0) })),
+                ParquetColumnData(.double((0..<rows).map { Double($0) / 4 }), validity: (0..<rows).map { $0 != 700 }),
+            ]
+        )
+        let oneGroup = try ParquetWriter.write(parquet)
+        let manyGroups = try ParquetWriter.write(parquet, options: ParquetWriteOptions(rowGroupSize: 96))
+        let dir = TemporaryDirectory()
+        defer { dir.cleanup() }
+        let path = dir.path + "/in.parquet"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(manyGroups)))
+
+        // Batches of 50 never span a 96-row group: 96 = 50 + 46.
+        var reader = try ParquetTableReader(
+            source: try ParquetFileSource(path: path),
+            schema: nil,
+            options: IngestOptions(batchSize: 50),
+            sourceName: "in.parquet"
+        )
+        #expect(reader.schema == nil)
+        var sizes: [Int] = []
+        var seen: [DatasetTable] = []
+        while let batch = try reader.nextBatch() {
+            sizes.append(batch.rowCount)
+            seen.append(batch)
+        }
+        #expect(Array(sizes.prefix(4)) == [50, 46, 50, 46])
+        #expect(sizes.reduce(0, +) == rows)
+        #expect(reader.report.rowsAccepted == rows)
+        #expect(reader.schema?.description == "id:integer,score:float?")
+        #expect(allRows(seen).map { $0[0] } == (0..<rows).map { .integer(Int64($0)) })
+
+        // The same rows give the same manifest however the file is grouped.
+        let store = try BlockStore(root: dir.path + "/store")
+        let parameters = PackParameters(shardSize: 300, compression: .zstd)
+        var fromOne = try ParquetTableReader(bytes: oneGroup, schema: nil, sourceName: "one")
+        var fromMany = try ParquetTableReader(
+            source: try ParquetFileSource(path: path),
+            schema: nil,
+            sourceName: "many"
+        )
+        let a = try store.pack(&fromOne, name: "n", id: "n", parameters: parameters)
+        let b = try store.pack(&fromMany, name: "n", id: "n", parameters: parameters)
+        #expect(a.manifestCID == b.manifestCID)
+
+        // A bad row in the eighth group is reported by its row number in the file, after seven good groups.
+        var strict = try ParquetTableReader(
+            source: try ParquetFileSource(path: path),
+            schema: try DatasetSchema(parsing: "id:integer,score:float"),
+            sourceName: "in.parquet"
+        )
+        var before = 0
+        let error = shoalError { while let batch = try strict.nextBatch() { before += batch.rowCount } }
+        #expect(error?.message.hasPrefix("in.parquet: line 701, column score: null in a required column") == true)
+        #expect(before == 7 * 96)
     }
 
     @Test("FileByteSource reads a file in chunks and names a missing file")

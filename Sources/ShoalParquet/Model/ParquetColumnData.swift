@@ -73,3 +73,21 @@ public struct ParquetColumnData: Sendable, Hashable {
         validity.map { $0.reduce(0) { $0 + ($1 ? 0 : 1) } } ?? 0
     }
 }
+
+extension ParquetColumnData {
+    /// The rows in `range`, as a column of their own.
+    func rows(_ range: Range<Int>) -> ParquetColumnData {
+        let values: ParquetColumnValues
+        switch self.values {
+        case .boolean(let v): values = .boolean(Array(v[range]))
+        case .int32(let v): values = .int32(Array(v[range]))
+        case .int64(let v): values = .int64(Array(v[range]))
+        case .float(let v): values = .float(Array(v[range]))
+        case .double(let v): values = .double(Array(v[range]))
+        case .string(let v): values = .string(Array(v[range]))
+        case .binary(let v): values = .binary(Array(v[range]))
+        case .floatList(let v): values = .floatList(Array(v[range]))
+        }
+        return ParquetColumnData(values, validity: validity.map { Array($0[range]) })
+    }
+}

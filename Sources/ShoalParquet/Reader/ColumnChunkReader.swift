@@ -5,7 +5,13 @@ import ShoalCore
 /// Handles DATA_PAGE v1 and v2, dictionary pages (PLAIN) with RLE_DICTIONARY / PLAIN_DICTIONARY data pages and a
 /// fallback to PLAIN pages mid-chunk, RLE/bit-packed levels, RLE booleans, and the four supported codecs.
 struct ColumnChunkReader {
-    let fileBytes: [UInt8]
+    /// Where the chunk's bytes come from: the whole file in memory, or a random-access source read chunk by chunk.
+    enum Bytes {
+        case whole([UInt8])
+        case source(any ParquetByteSource)
+    }
+
+    let bytes: Bytes
     /// First byte after the last column chunk (start of the footer).
     let dataEnd: Int
     let column: ResolvedColumn
@@ -45,8 +51,16 @@ struct ColumnChunkReader {
         else {
             throw malformed("chunk range \(start)+\(meta.totalCompressedSize) lies outside the file")
         }
-        var position = Int(start)
-        let end = Int(start + meta.totalCompressedSize)
+        let fileBytes: [UInt8]
+        let base: Int
+        switch bytes {
+        case .whole(let all):
+            (fileBytes, base) = (all, 0)
+        case .source(let source):
+            (fileBytes, base) = (try source.read(offset: Int(start), count: Int(meta.totalCompressedSize)), Int(start))
+        }
+        var position = Int(start) - base
+        let end = Int(start + meta.totalCompressedSize) - base
         let target = acc.entryCount + Int(meta.numValues)
         var dictionary: LeafValues?
         var sawDataPage = false

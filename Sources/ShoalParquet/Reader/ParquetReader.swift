@@ -15,35 +15,13 @@ public enum ParquetReader {
     /// - Throws: `ShoalError` (`.malformedInput`, `.limitExceeded`, `.unsupported`).
     public static func read(_ bytes: [UInt8], limits: ParquetReadLimits = .default) throws -> ParquetTable {
         let metadata = try readMetadata(bytes, limits: limits)
-        let columns = try SchemaResolver.resolve(metadata.schema)
-        let footerStart = bytes.count - 8 - footerLength(bytes)
-        var totalRows = 0
-        for group in metadata.rowGroups {
-            guard group.numRows >= 0, group.numRows <= Int64(limits.maxRows - totalRows) else {
-                throw ShoalError(.limitExceeded, "Parquet file has more than \(limits.maxRows) rows")
-            }
-            totalRows += Int(group.numRows)
-        }
-        var data: [ParquetColumnData] = []
-        do {
-            for column in columns {
-                var acc = LeafAccumulator(physicalType: column.physicalType)
-                let reader = ColumnChunkReader(
-                    fileBytes: bytes,
-                    dataEnd: footerStart,
-                    column: column,
-                    limits: limits
-                )
-                for group in metadata.rowGroups {
-                    guard column.leafIndex < group.columns.count else {
-                        throw ShoalError(.malformedInput, "row group lacks a chunk for column \(column.column.name)")
-                    }
-                    try reader.read(group.columns[column.leafIndex], into: &acc)
-                }
-                data.append(try ColumnAssembler.assemble(acc, column: column, rows: totalRows))
-            }
-        }
-        return try ParquetTable(schema: ParquetSchema(columns.map(\.column)), columns: data, rowCount: totalRows)
+        let file = try ParquetFile(
+            metadata: metadata,
+            bytes: .whole(bytes),
+            dataEnd: bytes.count - 8 - footerLength(bytes),
+            limits: limits
+        )
+        return try file.readRowGroups(0..<file.rowGroupRowCounts.count)
     }
 
     // MARK: - Footer
@@ -60,24 +38,37 @@ public enum ParquetReader {
         guard bytes.count >= 12 else {
             throw ShoalError(.malformedInput, "Parquet file of \(bytes.count) bytes is too short")
         }
-        let tail = Array(bytes[(bytes.count - 4)...])
-        if tail == Array("PARE".utf8) {
+        let length = try checkFooter(
+            head: Array(bytes[0..<4]),
+            tail: Array(bytes[(bytes.count - 8)...]),
+            fileSize: bytes.count,
+            limits: limits
+        )
+        return try decodeFooter(Array(bytes[(bytes.count - 8 - length)..<(bytes.count - 8)]), limits: limits)
+    }
+
+    /// Checks the first 4 and last 8 bytes of a file and returns the footer's length.
+    static func checkFooter(head: [UInt8], tail: [UInt8], fileSize: Int, limits: ParquetReadLimits) throws -> Int {
+        let magic = Array(tail[4...])
+        if magic == Array("PARE".utf8) {
             throw ShoalError(.unsupported, "Parquet file: encryption (encrypted footer) is not supported")
         }
-        guard tail == ParquetWriter.magic,
-            Array(bytes[0..<4]) == ParquetWriter.magic || Array(bytes[0..<4]) == Array("PARE".utf8)
-        else {
+        guard magic == ParquetWriter.magic, head == ParquetWriter.magic || head == Array("PARE".utf8) else {
             throw ShoalError(.malformedInput, "not a Parquet file: bad magic bytes")
         }
-        let length = footerLength(bytes)
+        let length = Int(UInt32(tail[0]) | UInt32(tail[1]) << 8 | UInt32(tail[2]) << 16 | UInt32(tail[3]) << 24)
         guard length <= limits.maxFooterLength else {
             throw ShoalError(.limitExceeded, "Parquet footer of \(length) bytes exceeds \(limits.maxFooterLength)")
         }
-        guard length <= bytes.count - 12 else {
+        guard length <= fileSize - 12 else {
             throw ShoalError(.malformedInput, "Parquet footer length \(length) exceeds the file")
         }
-        let start = bytes.count - 8 - length
-        var reader = ThriftCompactReader(bytes: bytes, start: start, end: bytes.count - 8, limits: limits)
+        return length
+    }
+
+    /// Decodes a footer's FileMetaData.
+    static func decodeFooter(_ footer: [UInt8], limits: ParquetReadLimits) throws -> FileMetaData {
+        var reader = ThriftCompactReader(bytes: footer, start: 0, end: footer.count, limits: limits)
         let metadata = try FileMetaData(thrift: &reader, limits: limits)
         if metadata.isEncrypted {
             throw ShoalError(.unsupported, "Parquet file: encryption (plaintext footer) is not supported")

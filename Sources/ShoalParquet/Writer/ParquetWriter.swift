@@ -12,6 +12,8 @@ public struct ParquetWriteOptions: Sendable, Hashable {
     public var dataPageSize: Int
     /// Whether to write min_value / max_value / null_count column statistics.
     public var writeStatistics: Bool
+    /// Most rows per row group; nil writes one row group (what dataset shards use).
+    public var rowGroupSize: Int?
 
     /// Creates options.
     /// - Parameters:
@@ -20,13 +22,16 @@ public struct ParquetWriteOptions: Sendable, Hashable {
     ///   - keyValueMetadata: extra metadata (default empty).
     ///   - dataPageSize: target values bytes per page (default 1 MiB).
     ///   - writeStatistics: whether to write statistics (default true).
+    ///   - rowGroupSize: most rows per row group (at least 1), or nil for one row group (default).
     public init(
         compression: ParquetCompression = .none,
         createdBy: String = "shoal version 0.1",
         keyValueMetadata: [String: String] = [:],
         dataPageSize: Int = 1 << 20,
-        writeStatistics: Bool = true
+        writeStatistics: Bool = true,
+        rowGroupSize: Int? = nil
     ) {
+        self.rowGroupSize = rowGroupSize.map { max(1, $0) }
         self.compression = compression
         self.createdBy = createdBy
         self.keyValueMetadata = keyValueMetadata
@@ -35,7 +40,8 @@ public struct ParquetWriteOptions: Sendable, Hashable {
     }
 }
 
-/// Writes a ``ParquetTable`` as a Parquet file: one row group, DATA_PAGE v1, PLAIN values, RLE levels.
+/// Writes a ``ParquetTable`` as a Parquet file: one row group (or groups of ``ParquetWriteOptions/rowGroupSize``
+/// rows), DATA_PAGE v1, PLAIN values, RLE levels.
 ///
 /// The output is a pure function of the table and the options: no clock, host or random input.
 public enum ParquetWriter {
@@ -65,14 +71,17 @@ public enum ParquetWriter {
                 KeyValue(key: $0.key, value: $0.value)
             }
         }
-        if table.rowCount > 0 {
+        let groupSize = options.rowGroupSize ?? max(1, table.rowCount)
+        for (ordinal, start) in stride(from: 0, to: table.rowCount, by: groupSize).enumerated() {
+            let rows = start..<min(table.rowCount, start + groupSize)
             var group = RowGroup()
-            group.numRows = Int64(table.rowCount)
+            group.numRows = Int64(rows.count)
             group.fileOffset = Int64(file.count)
-            group.ordinal = 0
+            group.ordinal = Int16(clamping: ordinal)
             var compressed: Int64 = 0
             for (column, data) in zip(table.schema.columns, table.columns) {
-                let writer = ColumnChunkWriter(column: column, data: data, options: options)
+                let part = rows.count == table.rowCount ? data : data.rows(rows)
+                let writer = ColumnChunkWriter(column: column, data: part, options: options)
                 var chunk = ColumnChunk()
                 let chunkMeta = try writer.write(into: &file)
                 chunk.metaData = chunkMeta
@@ -81,7 +90,7 @@ public enum ParquetWriter {
                 group.columns.append(chunk)
             }
             group.totalCompressedSize = compressed
-            meta.rowGroups = [group]
+            meta.rowGroups.append(group)
         }
         var footer = ThriftCompactWriter()
         meta.write(to: &footer)
