@@ -34,7 +34,7 @@ examples: deps
 	$(BIN)/NodeExample
 
 # `make run`'s demo: node processes on 127.0.0.1; checks the exit status, the key report lines, and that every
-# node process it started is gone.
+# node process it started is gone; as root, also `shoal demo --netns` (mDNS inside a namespace it creates).
 demo-test: deps
 	@test -x $(BIN)/shoal || $(SWIFT) build --product shoal $(BUILD_FLAGS)
 	@bin=$(BIN); set -e; mkdir -p .build; \
@@ -46,6 +46,13 @@ demo-test: deps
 	  for pid in $$(grep -o 'pid [0-9]*' .build/demo.out | awk '{print $$2}'); do \
 	    if kill -0 $$pid 2>/dev/null; then echo "demo-test: node process $$pid still runs"; exit 1; fi; \
 	  done; \
+	  if [ "$$(id -u)" = 0 ] && ip netns list >/dev/null 2>&1; then \
+	    if ! timeout 120 $$bin/shoal demo --netns > .build/demo-netns.out 2>&1; then cat .build/demo-netns.out; echo "demo-test: --netns exit status"; exit 1; fi; \
+	    grep -qF 'mDNS (in network namespace' .build/demo-netns.out || { cat .build/demo-netns.out; echo "demo-test: no mDNS line"; exit 1; }; \
+	    ns=$$(grep -o 'shoal-demo-[0-9]*' .build/demo-netns.out | head -n 1); \
+	    if ip netns list | grep -qw "$$ns"; then echo "demo-test: network namespace $$ns was left"; exit 1; fi; \
+	    echo "demo-test: --netns ok"; \
+	  fi; \
 	  echo "demo-test: ok"
 
 # `shoal config example | shoal config check -` passes, and a bad value exits 2 naming file, line and key.

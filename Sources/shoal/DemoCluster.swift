@@ -9,12 +9,15 @@ import Glibc
 final class DemoCluster: Sendable {
     let executable: String
     let workerCount: Int
+    /// The network namespace the nodes run in (with mDNS on its loopback), or nil: no mDNS.
+    let namespace: DemoNamespace?
     private let started = Mutex<[DemoProcess]>([])
     private let clock = ContinuousClock()
 
-    init(executable: String, workerCount: Int) {
+    init(executable: String, workerCount: Int, namespace: DemoNamespace?) {
         self.executable = executable
         self.workerCount = workerCount
+        self.namespace = namespace
     }
 
     /// A duration as `1.234 s` or `56 ms`.
@@ -25,8 +28,20 @@ final class DemoCluster: Sendable {
 
     /// Starts one node process (remembered for ``stopAll()``) and waits for its listen address.
     private func spawn(_ name: String, _ arguments: [String]) async throws -> (DemoProcess, String, String) {
-        let common = ["--listen", "/ip4/127.0.0.1/tcp/0", "--events", "--control", "--echo", "--node-id", name]
-        let process = try DemoProcess(name: name, executable: executable, arguments: common + arguments)
+        var common = ["node", "--listen", "/ip4/127.0.0.1/tcp/0", "--events", "--control", "--echo", "--node-id", name]
+        if namespace != nil {
+            common += ["--mdns", "--mdns-interface", "lo", "--mdns-loopback", "--mdns-interval", "2"]
+        }
+        let process: DemoProcess
+        if let namespace {
+            process = try DemoProcess(
+                name: name,
+                executable: namespace.tool,
+                arguments: ["netns", "exec", namespace.name, executable] + common + arguments
+            )
+        } else {
+            process = try DemoProcess(name: name, executable: executable, arguments: common + arguments)
+        }
         started.withLock { $0.append(process) }
         let address = try await process.wait(for: "its listen address", timeout: .seconds(20)) { _, addresses in
             addresses.first
@@ -123,8 +138,22 @@ final class DemoCluster: Sendable {
             let peers = try await process.command("peers", answers: ["peers"]).peers ?? []
             print("     \(process.name) is connected to \(peers.map(name).sorted().joined(separator: ", "))")
         }
-        print("   mDNS: skipped (needs an isolated link: the demo never multicasts on this machine's interfaces;")
-        print("         `make mdns-test` shows mDNS discovery inside network namespaces)")
+        if let namespace {
+            let everyoneElse = Set(names.keys)
+            let all = [coordinator, client] + workers.map(\.0)
+            for process in all {
+                let own = names.first { $0.value == process.name }?.key ?? ""
+                _ = try await process.wait(for: "mDNS discovery of every node", timeout: .seconds(15)) { lines, _ in
+                    let seen = Set(lines.filter { $0.event == "discovered" && $0.via == "mdns" }.compactMap(\.peer))
+                    return everyoneElse.subtracting([own]).isSubset(of: seen) ? true : nil
+                }
+            }
+            print("   \(at()) mDNS (in network namespace \(namespace.name), on its loopback): every node discovered")
+            print("   all \(all.count - 1) others (\(Self.seconds(clock.now - found)) after the last start)")
+        } else {
+            print("   mDNS: skipped (needs an isolated link: the demo never multicasts on this machine's interfaces;")
+            print("         `shoal demo --netns` (root) runs the nodes in a network namespace with mDNS)")
+        }
 
         // 2. Membership.
         print("")
@@ -177,6 +206,7 @@ final class DemoCluster: Sendable {
         // 5. Health.
         print("")
         print("5. Everyone's health, read by the coordinator over /ipfs-datasets/health/1.0.0 (clients are not asked)")
+        print("   (cpu % and mem % are machine-wide figures from /proc: every process on this machine counts)")
         let health = try await coordinator.command("health", answers: ["health"])
         try printHealth(health, name: name, expectUnreachable: [])
 

@@ -20,6 +20,9 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(name: .customLong("in-process"), help: "Run the earlier one-process demo (identities, multiaddrs, hosts).")
     var inProcess = false
 
+    @Flag(name: .long, help: "Run the nodes in a network namespace the demo creates, with mDNS on (needs root).")
+    var netns = false
+
     @Option(name: .long, help: "Worker processes (2...3).")
     var workers = 3
 
@@ -37,7 +40,8 @@ struct DemoCommand: AsyncParsableCommand {
             return
         }
         let executable = try Self.ownExecutable()
-        let cluster = DemoCluster(executable: executable, workerCount: workers)
+        let namespace = netns ? try await DemoNamespace.create() : nil
+        let cluster = DemoCluster(executable: executable, workerCount: workers, namespace: namespace)
         let clock = ContinuousClock()
         let start = clock.now
         do {
@@ -53,6 +57,7 @@ struct DemoCommand: AsyncParsableCommand {
         } catch {
             for line in cluster.diagnostics() { print("   \(line)") }
             let stopped = await cluster.stopAll()
+            await namespace?.remove()
             print("")
             print("demo FAILED after \(DemoCluster.seconds(clock.now - start)): \(Self.describe(error))")
             print("cleanup: stopped \(stopped.count) node processes")
@@ -60,8 +65,12 @@ struct DemoCommand: AsyncParsableCommand {
             throw CLIError(message: "demo failed: \(Self.describe(error))", status: 1)
         }
         let stopped = await cluster.stopAll()
+        await namespace?.remove()
         print("")
-        print("cleanup: stopped \(stopped.count) node processes, \(stopped.gracefully) gracefully (SIGTERM)")
+        print(
+            "cleanup: stopped \(stopped.count) node processes, \(stopped.gracefully) gracefully (SIGTERM)"
+                + (namespace.map { "; removed network namespace \($0.name)" } ?? "")
+        )
         print("demo finished in \(DemoCluster.seconds(clock.now - start)): every step above was performed and checked")
     }
 

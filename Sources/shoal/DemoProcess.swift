@@ -29,6 +29,7 @@ struct DemoLine: Decodable, Sendable {
     var text: String?
     var nodes: [Health]?
     var milliseconds: Double?
+    var via: String?
 }
 
 /// A `shoal node` child process of the demo: its stdin takes commands, its stdout lines are kept (bounded) for
@@ -53,12 +54,12 @@ final class DemoProcess: @unchecked Sendable {
         var stderrTail: [UInt8] = []
     }
 
-    /// Starts `executable node ARGUMENTS` (stdin, stdout and stderr piped).
+    /// Starts `executable ARGUMENTS` (stdin, stdout and stderr piped).
     init(name: String, executable: String, arguments: [String]) throws {
         self.name = name
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["node"] + arguments
+        process.arguments = arguments
         let stdin = Pipe()
         let stdout = Pipe()
         let stderr = Pipe()
