@@ -28,8 +28,16 @@ func nodeConfiguration(
     return configuration
 }
 
+/// Generous deadlines: the suite runs beside every other one on a loaded machine.
+func nodeOptions() -> NodeOptions {
+    var options = NodeOptions()
+    options.healthDeadline = .seconds(30)
+    options.describeTimeout = .seconds(30)
+    return options
+}
+
 /// Waits until `condition` holds, polling every 20 ms, for at most `timeout`.
-func eventually(timeout: Duration = .seconds(20), _ condition: () async -> Bool) async -> Bool {
+func eventually(timeout: Duration = .seconds(60), _ condition: () async -> Bool) async -> Bool {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if await condition() { return true }
@@ -41,10 +49,13 @@ func eventually(timeout: Duration = .seconds(20), _ condition: () async -> Bool)
 /// A worker, a coordinator and a client; the last two bootstrap through the worker.
 func withThreeNodes(_ body: (_ worker: Node, _ coordinator: Node, _ client: Node) async throws -> Void) async throws {
     let worker = try nodeConfiguration("worker", .worker, capabilities: ["vector_search", "high_memory"])
-    try await withNode(worker) { worker in
+    try await withNode(worker, options: nodeOptions()) { worker in
         let seeds = worker.dialableAddresses
-        try await withNode(try nodeConfiguration("coordinator", .coordinator, bootstrap: seeds)) { coordinator in
-            try await withNode(try nodeConfiguration("client", .client, bootstrap: seeds)) { client in
+        try await withNode(try nodeConfiguration("coordinator", .coordinator, bootstrap: seeds), options: nodeOptions())
+        {
+            coordinator in
+            try await withNode(try nodeConfiguration("client", .client, bootstrap: seeds), options: nodeOptions()) {
+                client in
                 await coordinator.dht?.waitUntilBootstrapped()
                 await client.dht?.waitUntilBootstrapped()
                 try await body(worker, coordinator, client)
@@ -128,11 +139,12 @@ struct NodeTests {
 
     @Test("health: each node reads the others'; a stopped node is reported unreachable, a client not asked")
     func health() async throws {
-        try await withNode(try nodeConfiguration("coordinator", .coordinator)) { coordinator in
+        try await withNode(try nodeConfiguration("coordinator", .coordinator), options: nodeOptions()) { coordinator in
             let seeds = coordinator.dialableAddresses
-            try await withNode(try nodeConfiguration("client", .client, bootstrap: seeds)) { client in
-                var options = NodeOptions()
-                options.healthDeadline = .seconds(3)
+            try await withNode(try nodeConfiguration("client", .client, bootstrap: seeds), options: nodeOptions()) {
+                client in
+                var options = nodeOptions()
+                options.healthDeadline = .seconds(10)
                 let workerNode = try Node(try nodeConfiguration("worker", .worker, bootstrap: seeds), options: options)
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await workerNode.run() }

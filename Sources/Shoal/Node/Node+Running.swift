@@ -134,16 +134,28 @@ extension Node: Service {
         for subscriber in subscribers { subscriber.finish() }
     }
 
+    /// Asks `peer` for its descriptor, up to ``NodeOptions/describeAttempts`` times (1 s, 2 s, … apart) while it
+    /// stays connected.
+    private func describeWithRetries(_ peer: PeerID) async {
+        for attempt in 1...max(1, options.describeAttempts) {
+            if (try? await describe(peer)) != nil { return }
+            guard attempt < options.describeAttempts, host.connectedPeers.contains(peer) else { return }
+            try? await Task.sleep(for: .seconds(attempt))
+        }
+    }
+
     // MARK: - Following the host
 
-    /// Forwards host events and asks each identified Shoal node for its descriptor.
+    /// Forwards host events and asks each identified Shoal node for its descriptor (once: a descriptor does not
+    /// change while its node runs; identify pushes after protocol changes do not ask again).
     private func follow(_ events: AsyncStream<HostEvent>) async {
         for await event in events {
             emit(.host(event))
             if case .identified(let peer, _, let protocols, _) = event,
-                protocols.contains(NodeCapabilitiesProtocol.protocolID)
+                protocols.contains(NodeCapabilitiesProtocol.protocolID),
+                state.withLock({ $0.known[peer] == nil })
             {
-                spawn { _ = try? await self.describe(peer) }
+                spawn { await self.describeWithRetries(peer) }
             }
         }
     }

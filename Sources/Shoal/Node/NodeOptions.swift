@@ -26,11 +26,14 @@ public struct NodeOptions: Sendable {
     public var healthDeadline: Duration
     /// The deadline of one `/shoal/capabilities/1.0.0` exchange.
     public var describeTimeout: Duration
+    /// How many times an identified node is asked for its descriptor before giving up.
+    public var describeAttempts: Int
     /// The most node descriptors kept (peers identified with `/shoal/capabilities/1.0.0`).
     public var maximumKnownNodes: Int
 
     /// The defaults: no identity given, public network, no logging, `/ipfs/kad/1.0.0`, mDNS on every multicast
-    /// interface dialling what it finds, 5 s health and descriptor deadlines, 4,096 known nodes.
+    /// interface dialling what it finds, 5 s health and descriptor deadlines, 3 descriptor attempts, 4,096 known
+    /// nodes.
     public init(
         identity: PrivateKey? = nil,
         privateNetworkKey: PreSharedKey? = nil,
@@ -46,6 +49,7 @@ public struct NodeOptions: Sendable {
         self.mdnsDialDiscovered = true
         self.healthDeadline = .seconds(5)
         self.describeTimeout = .seconds(5)
+        self.describeAttempts = 3
         self.maximumKnownNodes = 4_096
     }
 }
