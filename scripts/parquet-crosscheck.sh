@@ -47,6 +47,21 @@ if ! "$shoal" dataset pack Examples/data/sample.csv --csv --schema 'id:integer,t
 fi
 "$venv/bin/python" Tests/crosscheck/dataset_crosscheck.py check-pack "$work/pack.json" Examples/data/sample.csv \
     "$work/store" | tee -a "$log"
+# The same rows as a pyarrow file with 128-row groups: packing it (one row group at a time) gives the same manifest.
+if "$venv/bin/python" Tests/crosscheck/dataset_crosscheck.py write-grouped Examples/data/sample.csv "$work/grouped.parquet" \
+    && "$shoal" dataset pack "$work/grouped.parquet" --parquet --name sample.csv \
+        --schema 'id:integer,text:string,score:float,vector:float[8]' --shard-size 300 --compression snappy \
+        --out "$work/store-grouped" --json > "$work/pack-grouped.json"; then
+    "$venv/bin/python" Tests/crosscheck/dataset_crosscheck.py check-pack "$work/pack-grouped.json" \
+        Examples/data/sample.csv "$work/store-grouped" | sed 's/^\(PASS\|FAIL\) /\1 grouped parquet: /' | tee -a "$log"
+    if [ "$(grep -o '"manifest" *: *"[^"]*"' "$work/pack.json")" = "$(grep -o '"manifest" *: *"[^"]*"' "$work/pack-grouped.json")" ]; then
+        echo "PASS pack of a 128-row-group pyarrow file has the CSV pack's manifest CID" | tee -a "$log"
+    else
+        echo "FAIL pack of a 128-row-group pyarrow file: manifest CID differs from the CSV pack's" | tee -a "$log"
+    fi
+else
+    echo "FAIL shoal dataset pack of a 128-row-group pyarrow file" | tee -a "$log"
+fi
 set -e
 
 passed=$(grep -c '^PASS' "$log" || true)

@@ -11,6 +11,8 @@
                                                    SUMMARY is `shoal dataset pack --json` output for CSV packed into
                                                    the block store STORE: pandas opens every shard and the rows equal
                                                    pandas.read_csv(CSV); CIDs match multiformats
+  dataset_crosscheck.py write-grouped CSV OUT      writes CSV as a pyarrow Parquet file with 128-row groups (for
+                                                   checking that packing it gives the CSV pack's manifest)
 
 One line per case (PASS/FAIL ...).
 """
@@ -20,6 +22,7 @@ import sys
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 from multiformats import CID, multihash
 
@@ -157,8 +160,25 @@ def check_pack(summary_path, csv_path, store):
     return failed
 
 
+def write_grouped(csv_path, out_path):
+    """Writes the sample CSV as a pyarrow Parquet file with row groups of 128 rows (vector as list<float>)."""
+    frame = pd.read_csv(csv_path)
+    vectors = [np.array(json.loads(v), dtype=np.float32) for v in frame["vector"]]
+    table = pa.table({
+        "id": pa.array(frame["id"], type=pa.int64()),
+        "text": pa.array(frame["text"], type=pa.string()),
+        "score": pa.array(frame["score"], type=pa.float64()),
+        "vector": pa.array(vectors, type=pa.list_(pa.float32())),
+    })
+    pq.write_table(table, out_path, row_group_size=128, compression="snappy")
+    groups = pq.ParquetFile(out_path).metadata.num_row_groups
+    return 0 if groups > 1 else 1
+
+
 def main():
     try:
+        if len(sys.argv) == 4 and sys.argv[1] == "write-grouped":
+            return write_grouped(sys.argv[2], sys.argv[3])
         if len(sys.argv) == 3 and sys.argv[1] == "check-shards":
             return 1 if check_shards(sys.argv[2]) else 0
         if len(sys.argv) == 5 and sys.argv[1] == "check-pack":
