@@ -39,6 +39,10 @@ extension SWIM {
         /// k intermediaries) for one probe timeout; an ack restarts the suspicion instead. A Shoal extension that
         /// gives a member that missed the refutation's gossip a last chance to hear it (off with `lifeguard`).
         public var verifyBeforeDeclaringDead = true
+        /// When a direct probe times out, also ask the shell to ping the target over a stream
+        /// (``Directive/streamPing(to:node:sequence:)``), as memberlist does over TCP. A shell without streams
+        /// ignores the directive.
+        public var streamFallbackPing = true
         /// The most members tracked (further new members are ignored and counted).
         public var maxMembers = 65_536
         /// The most probes relayed for others at once.
