@@ -30,7 +30,7 @@ func testSettings() -> SWIM.Settings {
 }
 
 /// Runs `count` hosts and SWIM services; node 0 is every other node's seed (when `join` is true), except the last
-/// `loners` nodes, which never join (attackers, bystanders). The services are
+/// `loners` nodes, which never join (attackers, bystanders). `keyrings` overrides the keyring of some nodes. The services are
 /// stopped (silently) and the hosts shut down when `body` returns or throws.
 func withCluster<T: Sendable>(
     _ count: Int,
@@ -38,6 +38,7 @@ func withCluster<T: Sendable>(
     keyring: SWIM.Keyring? = nil,
     join: Bool = true,
     loners: Int = 0,
+    keyrings: [Int: SWIM.Keyring] = [:],
     _ body: @Sendable ([TestNode]) async throws -> T
 ) async throws -> T {
     var logger = Logger(label: "swim-test")
@@ -60,7 +61,7 @@ func withCluster<T: Sendable>(
             for node in nodes { try await node.host.waitUntilListening() }
             let seed = nodes[0].host.dialableAddresses[0]
             for (i, node) in nodes.enumerated() {
-                var configuration = SWIMServiceConfiguration(settings: settings, keyring: keyring)
+                var configuration = SWIMServiceConfiguration(settings: settings, keyring: keyrings[i] ?? keyring)
                 if join, i > 0, i < count - loners { configuration.seeds = [seed] }
                 configuration.metadata = Array("role=test;index=\(i)".utf8)
                 configuration.rejoinInterval = .seconds(2)

@@ -127,3 +127,42 @@ func block(_ nodes: [TestNode], isolating isolated: Int) throws {
     }
     nodes[isolated].swim._setDatagramFilter { _, _ in true }
 }
+
+@Suite("SWIMService cluster keys")
+struct MembershipKeyTests {
+    @Test("a node with another cluster key cannot join: its push-pull proof is refused and no datagram opens")
+    func wrongClusterKey() async throws {
+        let ring = try SWIM.Keyring(primary: SecureBytes([UInt8](repeating: 1, count: 32)), id: 0)
+        let other = try SWIM.Keyring(primary: SecureBytes([UInt8](repeating: 2, count: 32)), id: 0)
+        try await withCluster(3, keyring: ring, keyrings: [2: other]) { nodes in
+            let members = Array(nodes.prefix(2))
+            let joined = await eventually { converged(members) }
+            #expect(joined)
+            let refused = await eventually(within: .seconds(20)) { nodes[0].swim.statistics.pushPullsRefused >= 1 }
+            #expect(refused)
+            try await Task.sleep(for: .seconds(1))
+            #expect(nodes[2].swim.members.isEmpty)
+            #expect(!nodes[0].swim.members.contains { $0.peerID == nodes[2].peerID })
+            #expect(!nodes[1].swim.members.contains { $0.peerID == nodes[2].peerID })
+            #expect(nodes[2].swim.statistics.pushPullsFailed >= 1)
+        }
+    }
+
+    @Test("key files: the first key seals, later keys open; bad lines are named")
+    func keyFiles() throws {
+        let a = String(repeating: "ab", count: 32)
+        let b = String(repeating: "CD", count: 32)
+        let ring = try ClusterKeyFile.parse("# cluster keys\n\(a)\n\n\(b)\n")
+        #expect(ring.primaryID == 0)
+        #expect(ring.keyIDs == [0, 1])
+        #expect(ClusterKeyFile.generateLine().count == 64)
+        #expect(throws: ShoalError.self) { try ClusterKeyFile.parse("# nothing\n") }
+        do {
+            _ = try ClusterKeyFile.parse("\(a)\nnot-hex\n", name: "k")
+            Issue.record("a bad line was accepted")
+        } catch let error as ShoalError {
+            #expect(error.message.hasPrefix("k:2:"))
+        }
+        #expect(throws: ShoalError.self) { try ClusterKeyFile.parse(String(repeating: "a", count: 62)) }
+    }
+}
