@@ -42,8 +42,17 @@ struct SWIMOptions: ParsableArguments {
     @Option(name: .customLong("swim-port"), help: "Run SWIM membership on this UDP port (0: any free port).")
     var swimPort: Int?
 
-    @Option(name: .customLong("swim-host"), help: "IP for the SWIM socket and its address (default: the listen IP).")
+    @Option(
+        name: .customLong("swim-host"),
+        help: "IP the SWIM socket binds (default: the first specific listen IP, else 127.0.0.1)."
+    )
     var swimHost: String?
+
+    @Option(
+        name: .customLong("swim-advertise"),
+        help: "IP other members reach this one at (default: the bound IP; needed when binding 0.0.0.0)."
+    )
+    var swimAdvertise: String?
 
     @Option(name: .long, help: "A member's host multiaddr (with /p2p/) to join SWIM through (repeatable).")
     var join: [String] = []
@@ -62,7 +71,8 @@ struct SWIMOptions: ParsableArguments {
 
     func validate() throws {
         if swimPort == nil,
-            !join.isEmpty || clusterKeyFile != nil || swimHost != nil || swimMetadata != nil || swimProfile != "lan"
+            !join.isEmpty || clusterKeyFile != nil || swimHost != nil || swimAdvertise != nil || swimMetadata != nil
+                || swimProfile != "lan"
         {
             throw ValidationError(
                 "--join, --swim-host, --cluster-key-file, --swim-metadata and --swim-profile need --swim-port"
@@ -88,6 +98,7 @@ struct SWIMOptions: ParsableArguments {
         var configuration = SWIMServiceConfiguration(settings: settings)
         configuration.bindHost = swimHost ?? listenIP?.description ?? "127.0.0.1"
         configuration.port = swimPort
+        configuration.advertiseHost = swimAdvertise
         configuration.seeds = try join.map { text in
             let address = try HostOptions.multiaddr(text)
             guard address.peerIDBytes != nil else {
