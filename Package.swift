@@ -178,6 +178,7 @@ let package = Package(
             name: "ShoalMembershipTests",
             dependencies: [
                 "ShoalMembership", "ShoalSWIM", "ShoalHost", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
+                serviceLifecycle, logging,
             ]
         ),
         .testTarget(
