@@ -6,7 +6,7 @@ BUILD_FLAGS ?=
 # from here, so that no later step triggers another build.
 BIN = $(shell $(SWIFT) build --show-bin-path $(BUILD_FLAGS))
 
-.PHONY: all deps build test unit-test examples config-check interop crosscheck mdns-test lint format run protos clean
+.PHONY: all deps build test unit-test examples config-check interop crosscheck mdns-test swim-test lint format run protos clean
 
 all: build
 
@@ -53,7 +53,12 @@ crosscheck: deps
 mdns-test: deps
 	SHOAL_BIN=$(BIN)/shoal interop/mdns-netns.sh
 
-test: deps lint unit-test examples config-check interop crosscheck mdns-test
+# SWIM under real faults: SIGKILL one of 8 `shoal node --swim-port` processes (all others must see it dead within
+# 15 s; detection times printed), and, as root, a partition and heal in throw-away network namespaces.
+swim-test: deps
+	SHOAL_BIN=$(BIN)/shoal interop/swim-faults.sh
+
+test: deps lint unit-test examples config-check interop crosscheck mdns-test swim-test
 
 run: deps
 	$(SWIFT) build --product shoal $(BUILD_FLAGS)

@@ -5,6 +5,7 @@ import ShoalCore
 import ShoalHost
 import ShoalKademlia
 import ShoalMDNS
+import ShoalMembership
 import ShoalMultiformats
 import ShoalSecurity
 import ShoalTransport
@@ -89,6 +90,8 @@ struct NodeCommand: AsyncParsableCommand {
 
     @OptionGroup var host: HostOptions
 
+    @OptionGroup var swim: SWIMOptions
+
     func validate() throws {
         guard KadMode(rawValue: dhtMode) != nil else {
             throw ValidationError("--dht-mode must be client, server or auto")
@@ -108,11 +111,14 @@ struct NodeCommand: AsyncParsableCommand {
         let dht = KademliaDHT(host: node, configuration: dhtConfiguration)
         let printEvents = events
         let discovery = try mdnsService(for: node)
+        let membership = try swim.service(for: node, listen: configuration.listenAddresses)
+        let membershipEvents = membership?.events()
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await node.run() }
             group.addTask { try await dht.run() }
             group.addTask {
                 try await SignalWaiter.waitForTermination()
+                await membership?.leave()
                 discovery?.shutdown()
                 dht.stop()
                 node.shutdown()
@@ -121,7 +127,29 @@ struct NodeCommand: AsyncParsableCommand {
             for address in try await node.waitUntilListening() {
                 print("\(address)/p2p/\(node.peerID)")
             }
+            if let membership {
+                group.addTask {
+                    do { try await membership.run() } catch {
+                        node.shutdown()
+                        throw CLIError(message: "SWIM: \(error)")
+                    }
+                }
+                let port = try await membership.waitUntilBound()
+                let udp = membership.localMember?.udpAddress?.description ?? "udp/\(port)"
+                print(udp)
+                if printEvents {
+                    try? JSONOutput.print(SWIMListeningJSON(address: udp, peer: node.peerID.base58))
+                }
+            }
             flushStandardOutput()
+            if printEvents, let membershipEvents {
+                group.addTask {
+                    for await event in membershipEvents {
+                        try? JSONOutput.print(MembershipEventJSON(event, at: Date().timeIntervalSince1970))
+                        flushStandardOutput()
+                    }
+                }
+            }
             if printEvents {
                 group.addTask {
                     for await event in subscription {
