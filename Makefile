@@ -6,7 +6,7 @@ BUILD_FLAGS ?=
 # from here, so that no later step triggers another build.
 BIN = $(shell $(SWIFT) build --show-bin-path $(BUILD_FLAGS))
 
-.PHONY: all deps build test unit-test examples demo-test config-check interop crosscheck mdns-test lint format run protos clean
+.PHONY: all deps build test unit-test examples demo-test config-check interop crosscheck mdns-test swim-test lint format run protos clean
 
 all: build
 
@@ -40,7 +40,7 @@ demo-test: deps
 	@bin=$(BIN); set -e; mkdir -p .build; \
 	  if ! timeout 120 $$bin/shoal demo > .build/demo.out 2>&1; then cat .build/demo.out; echo "demo-test: exit status"; exit 1; fi; \
 	  for line in 'has identified and described all' 'the client found the providers' 'came back intact' \
-	      'saw its connection to worker-3' 'unreachable' 'cleanup: stopped 5 node processes' 'demo finished in'; do \
+	      'SWIM declared worker-3 dead after' 'unreachable' 'cleanup: stopped 5 node processes' 'demo finished in'; do \
 	    grep -qF "$$line" .build/demo.out || { cat .build/demo.out; echo "demo-test: missing '$$line'"; exit 1; }; \
 	  done; \
 	  for pid in $$(grep -o 'pid [0-9]*' .build/demo.out | awk '{print $$2}'); do \
@@ -80,7 +80,12 @@ crosscheck: deps
 mdns-test: deps
 	SHOAL_BIN=$(BIN)/shoal interop/mdns-netns.sh
 
-test: deps lint unit-test examples demo-test config-check interop crosscheck mdns-test
+# SWIM under real faults: SIGKILL one of 8 `shoal node --swim-port` processes (all others must see it dead within
+# 15 s; detection times printed), and, as root, a partition and heal in throw-away network namespaces.
+swim-test: deps
+	SHOAL_BIN=$(BIN)/shoal interop/swim-faults.sh
+
+test: deps lint unit-test examples demo-test config-check interop crosscheck mdns-test swim-test
 
 run: deps
 	$(SWIFT) build --product shoal $(BUILD_FLAGS)

@@ -32,6 +32,7 @@ let package = Package(
         .library(name: "ShoalHealth", targets: ["ShoalHealth"]),
         .library(name: "Shoal", targets: ["Shoal"]),
         .library(name: "ShoalSWIM", targets: ["ShoalSWIM"]),
+        .library(name: "ShoalMembership", targets: ["ShoalMembership"]),
         .library(name: "ShoalMDNS", targets: ["ShoalMDNS"]),
         .executable(name: "shoal", targets: ["shoal"]),
     ],
@@ -90,6 +91,13 @@ let package = Package(
 
         // MARK: - Membership (SWIM + Lifeguard)
         .target(name: "ShoalSWIM", dependencies: ["ShoalCore", "ShoalCrypto"]),
+        .target(
+            name: "ShoalMembership",
+            dependencies: [
+                "ShoalSWIM", "ShoalHost", "ShoalTransport", "ShoalCore", "ShoalCrypto", "ShoalMultiformats", nioCore,
+                nioPosix, logging, serviceLifecycle,
+            ]
+        ),
 
         // MARK: - Simulation (not a product): the deterministic discrete-event simulator and SWIM scenarios
         .target(name: "ShoalTestKit", dependencies: ["ShoalCore"]),
@@ -120,7 +128,8 @@ let package = Package(
             name: "Shoal",
             dependencies: [
                 "ShoalCore", "ShoalMultiformats", "ShoalResilience", "ShoalHost", "ShoalTransport", "ShoalSecurity",
-                "ShoalKademlia", "ShoalMDNS", "ShoalHealth", tomlKit, logging, serviceLifecycle,
+                "ShoalKademlia", "ShoalMDNS", "ShoalHealth", "ShoalMembership", "ShoalSWIM", tomlKit, logging,
+                serviceLifecycle,
             ]
         ),
 
@@ -129,7 +138,8 @@ let package = Package(
             name: "shoal",
             dependencies: [
                 "ShoalHost", "ShoalTransport", "ShoalSecurity", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
-                "ShoalMDNS", "ShoalKademlia", "ShoalDatasets", "ShoalParquet", "Shoal", argumentParser, logging,
+                "ShoalMDNS", "ShoalKademlia", "ShoalDatasets", "ShoalParquet", "Shoal", "ShoalMembership", "ShoalSWIM",
+                argumentParser, logging,
             ]
         ),
 
@@ -181,6 +191,13 @@ let package = Package(
         .testTarget(
             name: "ShoalMDNSTests",
             dependencies: ["ShoalMDNS", "ShoalCore", "ShoalMultiformats"]
+        ),
+        .testTarget(
+            name: "ShoalMembershipTests",
+            dependencies: [
+                "ShoalMembership", "ShoalSWIM", "ShoalHost", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
+                serviceLifecycle, logging,
+            ]
         ),
         .testTarget(
             name: "ShoalSWIMTests",

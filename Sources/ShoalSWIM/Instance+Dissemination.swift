@@ -14,7 +14,17 @@ extension SWIM.Instance {
             limit: retransmitLimit,
             excluding: excluding
         )
-        return SWIM.Packet(sender: node, messages: primary + gossip)
+        var messages = primary + gossip
+        // With nothing else to piggyback, pings and acks carry the sender's own record (as swift-cluster-membership
+        // does): a member that missed a join's gossip learns the sender from its next probe, not from the next
+        // push-pull. Same-incarnation copies cost the receiver a comparison, not a signature check.
+        if settings.piggybackOwnRecord, gossip.isEmpty, !hasLeft, messages.count < SWIM.WireCodec.maxMessagesPerPacket,
+            let first = primary.first, first.isPingOrAck
+        {
+            let own = SWIM.Message.record(ownRecord)
+            if SWIM.WireCodec.encodedSize(of: own) <= budget { messages.append(own) }
+        }
+        return SWIM.Packet(sender: node, messages: messages)
     }
 
     /// One gossip round: pending broadcasts to ``SWIM/Settings/gossipNodes`` random members (live ones, and

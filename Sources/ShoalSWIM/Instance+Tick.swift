@@ -86,6 +86,9 @@ extension SWIM.Instance {
                     )
                     out.append(.send(makePacket([request], excluding: nil), to: hm.record.address, node: h))
                 }
+                if settings.streamFallbackPing {
+                    out.append(.streamPing(to: target.record.address, node: p.target, sequence: p.sequence))
+                }
             }
         }
         probe = p
@@ -102,6 +105,21 @@ extension SWIM.Instance {
         guard let m = table[p.target], m.status == .alive || m.status == .suspect else { return }
         counters.suspicionsRaised += 1
         applySuspect(SWIM.Claim(node: p.target, incarnation: m.record.incarnation, from: node), now: now, into: &out)
+    }
+
+    /// The stream fallback ping of a probe or of a last-chance probe (``SWIM/Directive/streamPing(to:node:sequence:)``)
+    /// was answered: the target counts as alive for that probe, as if it had acked.
+    /// - Parameters:
+    ///   - sequence: the sequence number of the directive.
+    ///   - now: the current time.
+    /// - Returns: a wake-up (nothing else); an answer for a probe that already ended is ignored.
+    public mutating func streamPingSucceeded(sequence: UInt32, now: SWIM.Time) -> [SWIM.Directive] {
+        if let p = probe, p.sequence == sequence, !p.acked, probeAcked(sequence: sequence) {
+            counters.streamFallbackAcks += 1
+        } else if verificationAcked(sequence: sequence, now: now) {
+            counters.streamFallbackAcks += 1
+        }
+        return [.wake(at: nextDeadline)]
     }
 
     mutating func probeAcked(sequence: UInt32) -> Bool {
@@ -167,6 +185,9 @@ extension SWIM.Instance {
         let claim = SWIM.Claim(node: id, incarnation: m.record.incarnation, from: m.suspicion?.accuser ?? node)
         let ping = makePacket([.ping(sequence: seq, target: id), .suspect(claim)], excluding: id)
         out.append(.send(ping, to: m.record.address, node: id))
+        if settings.streamFallbackPing {
+            out.append(.streamPing(to: m.record.address, node: id, sequence: seq))
+        }
         let helpers = sample(settings.indirectChecks) { $0.status == .alive && $0.record.node != id }
         for h in helpers {
             guard let hm = table[h] else { continue }

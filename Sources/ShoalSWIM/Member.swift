@@ -75,6 +75,10 @@ extension SWIM {
         case event(MemberEvent)
         /// Call ``Instance/tick(now:)`` at this time (replaces any earlier wake-up request).
         case wake(at: Time)
+        /// The direct probe of `node` timed out, or a last-chance probe of a suspect started: also ping it over a
+        /// reliable stream (memberlist's TCP fallback), when the shell has one. On success, feed ``Instance/streamPingSucceeded(sequence:now:)`` before the
+        /// probe ends; failure needs no input. Emitted only with ``Settings/streamFallbackPing``.
+        case streamPing(to: Address, node: NodeID, sequence: UInt32)
     }
 
     /// What the instance counted (peer misbehaviour and protocol activity).
@@ -109,5 +113,10 @@ extension SWIM {
         public var verifications = 0
         /// Last-chance probes that were answered (the suspicion started over).
         public var verificationsAnswered = 0
+        /// Probes answered only over the stream fallback (UDP to the target looks blocked).
+        public var streamFallbackAcks = 0
+
+        /// All zero.
+        public init() {}
     }
 }

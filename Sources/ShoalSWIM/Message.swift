@@ -19,6 +19,14 @@ extension SWIM {
         /// A death claim.
         case dead(Claim)
 
+        /// Whether this is a ping or an ack.
+        var isPingOrAck: Bool {
+            switch self {
+            case .ping, .ack: return true
+            default: return false
+            }
+        }
+
         /// Whether this is part of the failure detector (ping, ping request, ack, nack) rather than gossip.
         public var isProbe: Bool {
             switch self {

@@ -36,6 +36,9 @@ extension SWIM {
             public var malformed = 0
             /// Datagrams that claim to come from this member.
             public var reflected = 0
+
+            /// All zero.
+            public init() {}
         }
 
         /// The protection mode.

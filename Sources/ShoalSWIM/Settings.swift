@@ -39,6 +39,13 @@ extension SWIM {
         /// k intermediaries) for one probe timeout; an ack restarts the suspicion instead. A Shoal extension that
         /// gives a member that missed the refutation's gossip a last chance to hear it (off with `lifeguard`).
         public var verifyBeforeDeclaringDead = true
+        /// When a direct probe times out, also ask the shell to ping the target over a stream
+        /// (``Directive/streamPing(to:node:sequence:)``), as memberlist does over TCP. A shell without streams
+        /// ignores the directive.
+        public var streamFallbackPing = true
+        /// Pings and acks with no gossip to carry piggyback the sender's own signed record, so that a member that
+        /// missed a join's gossip learns the sender at its next probe.
+        public var piggybackOwnRecord = true
         /// The most members tracked (further new members are ignored and counted).
         public var maxMembers = 65_536
         /// The most probes relayed for others at once.

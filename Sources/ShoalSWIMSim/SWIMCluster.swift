@@ -233,6 +233,9 @@ public final class SWIMCluster {
                 sim.send(.pushPull(state, reply: false), from: i, to: to, reliable: true)
             case .event(let e):
                 onEvent?(i, e, sim.now)
+            case .streamPing:
+                // The simulator models datagrams only: no stream fallback, so figures stay UDP-only.
+                continue
             case .wake(let at):
                 if at != wakeAt[i] {
                     wakeAt[i] = at

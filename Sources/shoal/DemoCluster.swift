@@ -28,7 +28,10 @@ final class DemoCluster: Sendable {
 
     /// Starts one node process (remembered for ``stopAll()``) and waits for its listen address.
     private func spawn(_ name: String, _ arguments: [String]) async throws -> (DemoProcess, String, String) {
-        var common = ["node", "--listen", "/ip4/127.0.0.1/tcp/0", "--events", "--control", "--echo", "--node-id", name]
+        var common = [
+            "node", "--listen", "/ip4/127.0.0.1/tcp/0", "--events", "--control", "--echo", "--node-id", name,
+            "--swim-port", "0", "--swim-profile", "local",
+        ]
         if namespace != nil {
             common += ["--mdns", "--mdns-interface", "lo", "--mdns-loopback", "--mdns-interval", "2"]
         }
@@ -158,12 +161,39 @@ final class DemoCluster: Sendable {
         // 2. Membership.
         print("")
         print("2. Membership (SWIM)")
-        let members = try await coordinator.command("members", answers: ["members"]).peers ?? []
-        if members.isEmpty {
-            print("   SWIM: not in this build yet (the ShoalMembership network shell is pending); connections and")
-            print("   the health protocol stand in for failure detection below")
-        } else {
-            print("   the coordinator sees \(members.count) members: \(members.joined(separator: "; "))")
+        let formed = clock.now
+        let all = [coordinator, client] + workers.map(\.0)
+        for process in all {
+            let own = names.first { $0.value == process.name }?.key ?? ""
+            let expected = Set(names.keys).subtracting([own])
+            let deadline = ContinuousClock.now + .seconds(20)
+            while true {
+                let members = try await process.command("members", answers: ["members"]).peers ?? []
+                let alive = Set(
+                    members.compactMap { line -> String? in
+                        let parts = line.split(separator: " ")
+                        return parts.count >= 2 && parts[1] == "alive" ? String(parts[0]) : nil
+                    }
+                )
+                if expected.isSubset(of: alive) { break }
+                guard ContinuousClock.now < deadline else {
+                    throw CLIError(
+                        message: "\(process.name) sees \(alive.count) of \(expected.count) members alive",
+                        status: 1
+                    )
+                }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        print(
+            "   \(at()) every node sees the \(all.count - 1) others alive, \(Self.seconds(clock.now - formed)) after step 1"
+        )
+        print("   (each joined with a push-pull through the coordinator's host address, then UDP probes and gossip).")
+        print("   The coordinator's view, with each member's SWIM metadata:")
+        for line in try await coordinator.command("members", answers: ["members"]).peers ?? [] {
+            let parts = line.split(separator: " ", maxSplits: 2).map(String.init)
+            guard parts.count == 3 else { continue }
+            print("     \(name(parts[0]).padding(toLength: 12, withPad: " ", startingAt: 0)) \(parts[1])  \(parts[2])")
         }
 
         // 3. DHT.
@@ -225,28 +255,36 @@ final class DemoCluster: Sendable {
         }
         let killed = clock.now
         victim.send(SIGKILL)
-        try await withThrowingTaskGroup(of: (String, Duration).self) { group in
-            for process in watchers {
+        try await withThrowingTaskGroup(of: (String, Duration, Duration?).self) { group in
+            for process in others {
+                let watching = watchers.contains { $0 === process }
                 group.addTask {
-                    _ = try await process.wait(for: "\(victim.name) to disappear", timeout: .seconds(15)) { lines, _ in
-                        lines.first { ($0.event == "disconnected" || $0.event == "member_dead") && $0.peer == victimID }
+                    var closed: Duration?
+                    if watching {
+                        _ = try await process.wait(for: "\(victim.name)'s connection to close", timeout: .seconds(15)) {
+                            lines,
+                            _ in
+                            lines.first { $0.event == "disconnected" && $0.peer == victimID }
+                        }
+                        closed = self.clock.now - killed
                     }
-                    return (process.name, self.clock.now - killed)
+                    _ = try await process.wait(for: "SWIM to declare \(victim.name) dead", timeout: .seconds(30)) {
+                        lines,
+                        _ in
+                        lines.first { $0.event == "member.dead" && $0.peer == victimID }
+                    }
+                    return (process.name, self.clock.now - killed, closed)
                 }
             }
-            var seen: [(String, Duration)] = []
+            var seen: [(String, Duration, Duration?)] = []
             for try await entry in group { seen.append(entry) }
             let connected = try await self.peersOf(others, victimID)
-            for process in others where !watchers.contains(where: { $0 === process }) {
+            for (who, dead, closed) in seen.sorted(by: { $0.1 < $1.1 }) {
+                let connection =
+                    closed.map { "saw its connection to \(victim.name) close after \(Self.seconds($0)), " } ?? ""
                 print(
-                    "   \(process.name.padding(toLength: 12, withPad: " ", startingAt: 0)) had no connection to "
-                        + "\(victim.name)"
-                )
-            }
-            for (who, after) in seen.sorted(by: { $0.1 < $1.1 }) {
-                print(
-                    "   \(who.padding(toLength: 12, withPad: " ", startingAt: 0)) saw its connection to \(victim.name) "
-                        + "close after \(Self.seconds(after))"
+                    "   \(who.padding(toLength: 12, withPad: " ", startingAt: 0)) \(connection)"
+                        + "SWIM declared \(victim.name) dead after \(Self.seconds(dead))"
                 )
             }
             guard connected.isEmpty else {

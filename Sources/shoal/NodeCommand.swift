@@ -5,6 +5,7 @@ import Shoal
 import ShoalCore
 import ShoalHost
 import ShoalKademlia
+import ShoalMembership
 import ShoalMultiformats
 import ShoalSecurity
 import ShoalTransport
@@ -120,6 +121,8 @@ struct NodeCommand: AsyncParsableCommand {
 
     @OptionGroup var host: HostOptions
 
+    @OptionGroup var swim: SWIMOptions
+
     func validate() throws {
         if let dhtMode, KadMode(rawValue: dhtMode) == nil {
             throw ValidationError("--dht-mode must be client, server or auto")
@@ -139,7 +142,9 @@ struct NodeCommand: AsyncParsableCommand {
             c.distributed.listenAddresses = [try Multiaddr("/ip4/127.0.0.1/tcp/0")]
             c.dht.mode = "server"
             c.mdns.enabled = false
+            c.swim.enabled = false
         }
+        if swim.swimPort != nil { c.swim.enabled = true }
         if !listen.isEmpty { c.distributed.listenAddresses = try listen.map { try HostOptions.multiaddr($0) } }
         if !bootstrap.isEmpty { c.distributed.bootstrapPeers = try bootstrap.map { try HostOptions.multiaddr($0) } }
         if let role { c.distributed.role = NodeRole(rawValue: role) ?? .hybrid }
@@ -167,7 +172,7 @@ struct NodeCommand: AsyncParsableCommand {
     }
 
     /// The code-only options the flags ask for.
-    func nodeOptions() throws -> NodeOptions {
+    func nodeOptions(_ configuration: NodeConfiguration) throws -> NodeOptions {
         var options = NodeOptions(privateNetworkKey: try host.privateNetworkKey())
         if let logger = host.logger { options.logger = logger }
         options.dhtProtocolID = dhtProtocol
@@ -175,13 +180,16 @@ struct NodeCommand: AsyncParsableCommand {
         options.mdnsInterfaceNames = mdnsInterface
         options.mdnsIncludeLoopback = mdnsLoopback
         options.mdnsDialDiscovered = mdnsDial
+        options.swim = try swim.serviceConfiguration(listen: configuration.distributed.listenAddresses)
         return options
     }
 
     func run() async throws {
-        let node = try Node(try nodeConfiguration(), options: try nodeOptions())
+        let configuration = try nodeConfiguration()
+        let node = try Node(configuration, options: try nodeOptions(configuration))
         if echo { EchoProtocol.register(on: node.host) }
         let subscription = node.events()
+        let membershipEvents = node.membership?.events()
         let printEvents = events
         let control = self.control
         try await withThrowingDiscardingTaskGroup { group in
@@ -192,10 +200,23 @@ struct NodeCommand: AsyncParsableCommand {
             group.addTask {
                 guard let addresses = try? await node.waitUntilListening() else { return }
                 for address in addresses { print("\(address)/p2p/\(node.peerID)") }
+                if let membership = node.membership, let port = try? await membership.waitUntilBound() {
+                    let udp = membership.localMember?.udpAddress?.description ?? "udp/\(port)"
+                    print(udp)
+                    if printEvents { try? JSONOutput.print(SWIMListeningJSON(address: udp, peer: node.peerID.base58)) }
+                }
                 flushStandardOutput()
                 for await event in subscription where printEvents {
                     if let json = EventJSON(event) { try? JSONOutput.print(json) }
                     flushStandardOutput()
+                }
+            }
+            if printEvents, let membershipEvents {
+                group.addTask {
+                    for await event in membershipEvents {
+                        try? JSONOutput.print(MembershipEventJSON(event, at: Date().timeIntervalSince1970))
+                        flushStandardOutput()
+                    }
                 }
             }
             if control {

@@ -130,7 +130,14 @@ struct NodeControl {
         case "peers":
             return Answer(event: "peers", peers: node.connectedPeers.map(\.base58).sorted())
         case "members":
-            return Answer(event: "members", peers: node.members.map { "\($0.peer.base58) \($0.status)" })
+            let members = node.members.map { member in
+                let d = member.descriptor
+                let about = d.map {
+                    "role=\($0.role.rawValue) caps=\($0.capabilities.joined(separator: ",")) region=\($0.region)"
+                }
+                return "\(member.peer.base58) \(member.status) \(about ?? "-")"
+            }
+            return Answer(event: "members", peers: members.sorted())
         default:
             throw CLIError(message: "unknown command '\(verb)' (provide, find, echo, health, describe, peers, members)")
         }

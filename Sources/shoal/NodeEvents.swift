@@ -33,10 +33,9 @@ struct EventJSON: Encodable {
             self.role = descriptor.role.rawValue
             self.capabilities = descriptor.capabilities
             self.region = descriptor.region
-        case .member(let peer, let status):
-            self.init(event: "member_\(status)")
-            self.peer = peer.base58
-            self.status = status
+        case .member:
+            // `shoal node --events` prints SWIM's own `member.*` lines (MembershipEventJSON).
+            return nil
         }
     }
 

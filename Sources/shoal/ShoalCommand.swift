@@ -29,6 +29,7 @@ struct ShoalCommand: AsyncParsableCommand {
             BenchCommand.self,
             ConfigCommand.self,
             DHTCommand.self,
+            SWIMCommand.self,
         ]
     )
 

@@ -179,6 +179,61 @@ struct NodeTests {
         }
     }
 
+    @Test("SWIM membership forms with each node's role in its metadata; a leaving node is seen leaving")
+    func membership() async throws {
+        try await withNode(try nodeConfiguration("coordinator", .coordinator), options: nodeOptions()) { coordinator in
+            let seeds = coordinator.dialableAddresses
+            let events = coordinator.events()
+            let worker = try Node(
+                try nodeConfiguration("worker", .worker, capabilities: ["gpu"], bootstrap: seeds),
+                options: nodeOptions()
+            )
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await worker.run() }
+                try await worker.waitUntilListening()
+                #expect(
+                    await eventually {
+                        coordinator.members.contains { $0.peer == worker.peerID && $0.status == "alive" }
+                    }
+                )
+                let member = try #require(coordinator.members.first { $0.peer == worker.peerID })
+                #expect(member.descriptor?.role == .worker)
+                #expect(member.descriptor?.capabilities == ["gpu"])
+                #expect(member.descriptor?.region == "test-worker")
+                #expect(
+                    await eventually {
+                        worker.members.contains { $0.peer == coordinator.peerID && $0.status == "alive" }
+                    }
+                )
+                worker.shutdown()
+                try await group.waitForAll()
+            }
+            var statuses: [String] = []
+            for await event in events {
+                if case .member(let peer, let status) = event, peer == worker.peerID { statuses.append(status) }
+                if statuses.contains("left") { break }
+            }
+            #expect(statuses.first == "up")
+            #expect(statuses.last == "left")
+        }
+    }
+
+    @Test("SWIM metadata: compact, at most 512 bytes, capabilities cut to fit")
+    func metadata() throws {
+        let peer = PrivateKey().peerID
+        let small = NodeDescriptor(peer: peer, nodeID: "n", role: .worker, capabilities: ["a", "b"], region: "eu")
+        let bytes = NodeMetadata.encode(small)
+        #expect(NodeMetadata.decode(bytes, peer: peer) == small)
+        let many = (0..<64).map { "capability-\($0)-" + String(repeating: "x", count: 40) }
+        let big = NodeDescriptor(peer: peer, nodeID: "big", role: .hybrid, capabilities: many, region: "r")
+        let cut = NodeMetadata.encode(big)
+        #expect(cut.count <= NodeMetadata.maximumSize)
+        let decoded = try #require(NodeMetadata.decode(cut, peer: peer))
+        #expect(!decoded.capabilities.isEmpty && decoded.capabilities.count < many.count)
+        #expect(Array(many.prefix(decoded.capabilities.count)) == decoded.capabilities)
+        #expect(NodeMetadata.decode(Array("role=storage".utf8), peer: peer) == nil)
+    }
+
     @Test("bad configurations fail with a typed error naming the key")
     func badConfiguration() async throws {
         func issue(_ configuration: NodeConfiguration, options: NodeOptions = NodeOptions()) -> ConfigurationIssue? {
@@ -240,6 +295,9 @@ struct NodeTests {
         let node = try #require(captured)
         #expect(node.connectedPeers.isEmpty)
         await #expect(throws: ShoalError.self) { try await node.run() }
-        #expect(node.members.isEmpty && !node.isMembershipRunning)
+        #expect(node.members.isEmpty && node.isMembershipRunning)
+        var noSWIM = try nodeConfiguration("m", .hybrid)
+        noSWIM.swim.enabled = false
+        #expect(try Node(noSWIM).membership == nil)
     }
 }

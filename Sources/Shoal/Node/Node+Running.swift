@@ -4,6 +4,7 @@ import ShoalHealth
 import ShoalHost
 import ShoalKademlia
 import ShoalMDNS
+import ShoalMembership
 public import ShoalMultiformats
 import Synchronization
 
@@ -26,6 +27,7 @@ extension Node: Service {
             return
         }
         let hostEvents = host.events()
+        let memberEvents = membership?.events()
         defer { finishSubscribers() }
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
@@ -44,16 +46,27 @@ extension Node: Service {
                     do {
                         try await withThrowingDiscardingTaskGroup { group in
                             startParts(in: &group)
+                            if let membership, let memberEvents {
+                                group.addTask { try await membership.run() }
+                                group.addTask {
+                                    for await event in memberEvents {
+                                        self.emit(.member(peer: event.member.peerID, status: event.kind.rawValue))
+                                    }
+                                }
+                            }
                             for await job in jobs {
                                 group.addTask { await job() }
                             }
-                            // shutdown() finished the job stream: stop the parts, then the loops.
+                            // shutdown() finished the job stream: leave SWIM (bounded), stop the parts, then the
+                            // loops.
+                            await membership?.leave()
                             dht?.stop()
                             mdns?.shutdown()
                             group.cancelAll()
                         }
                     } catch {
                         shutdown()
+                        membership?.stop()
                         host.shutdown()
                         throw error
                     }

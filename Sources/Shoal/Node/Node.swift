@@ -4,6 +4,7 @@ public import ShoalHealth
 public import ShoalHost
 public import ShoalKademlia
 public import ShoalMDNS
+public import ShoalMembership
 public import ShoalMultiformats
 import Synchronization
 
@@ -36,6 +37,8 @@ public final class Node: Sendable {
     public let dht: KademliaDHT?
     /// mDNS discovery; nil when `mdns.enabled = false`.
     public let mdns: MDNSService?
+    /// SWIM membership; nil when `swim.enabled = false`.
+    public let membership: SWIMService?
     /// Health collection, the health protocol and the per-node time series.
     public let healthMonitor: HealthMonitor
     /// What this node says about itself.
@@ -89,13 +92,22 @@ public final class Node: Sendable {
             configuration.mdns.enabled
             ? MDNSService(host: host, configuration: Self.mdnsConfiguration(configuration, options)) : nil
         self.healthMonitor = HealthMonitor(host: host, retentionDays: d.metricsRetentionDays)
-        self.descriptor = NodeDescriptor(
+        let descriptor = NodeDescriptor(
             peer: host.peerID,
             nodeID: d.nodeID.isEmpty ? host.peerID.description : d.nodeID,
             role: d.role,
             capabilities: d.capabilities,
             region: configuration.node.region
         )
+        self.descriptor = descriptor
+        if configuration.swim.enabled {
+            var swim = options.swim ?? Self.swimConfiguration(configuration, options, descriptor: descriptor)
+            if swim.seeds.isEmpty { swim.seeds = d.bootstrapPeers }
+            if swim.metadata.isEmpty { swim.metadata = NodeMetadata.encode(descriptor) }
+            self.membership = SWIMService(host: host, identity: identity, configuration: swim, logger: options.logger)
+        } else {
+            self.membership = nil
+        }
     }
 
     /// A node from a TOML configuration file (`-` reads standard input).
@@ -167,11 +179,12 @@ public final class Node: Sendable {
         knownNodes.values.filter { $0.has(capability) }.sorted { $0.peer < $1.peer }
     }
 
-    /// The cluster's members by SWIM. Empty until SWIM is composed (see `NodeMembership.swift`).
-    public var members: [NodeMember] { [] }
+    /// The cluster's other members by SWIM (alive, suspect, and dead or left ones still retained); empty without
+    /// SWIM.
+    public var members: [NodeMember] { membership?.members.map(NodeMember.init) ?? [] }
 
-    /// Whether SWIM membership runs in this node.
-    public var isMembershipRunning: Bool { false }
+    /// Whether this node runs SWIM membership (`swim.enabled`).
+    public var isMembershipRunning: Bool { membership != nil }
 
     // MARK: - Events
 

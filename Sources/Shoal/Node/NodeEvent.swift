@@ -7,6 +7,6 @@ public enum NodeEvent: Sendable, Hashable {
     case host(HostEvent)
     /// A peer answered `/shoal/capabilities/1.0.0`: its role, capabilities and region.
     case described(peer: PeerID, descriptor: NodeDescriptor)
-    /// A membership change reported by SWIM (`up`, `suspect`, `dead`, `left`), once SWIM is composed.
+    /// A membership change reported by SWIM: `up`, `suspect`, `alive` (refuted), `dead`, `left` or `updated`.
     case member(peer: PeerID, status: String)
 }

@@ -1,6 +1,7 @@
 public import Logging
 public import ShoalCore
 public import ShoalKademlia
+public import ShoalMembership
 public import ShoalSecurity
 
 /// Settings of a ``Node`` that have no key in the configuration file: things given in code or by command-line
@@ -16,6 +17,10 @@ public struct NodeOptions: Sendable {
     public var dhtProtocolID: String
     /// The DHT record validators; nil keeps the DHT's default (the `pk` namespace only).
     public var dhtValidator: KadNamespacedValidator?
+    /// The SWIM service configuration; nil derives it from the `[swim]` table (UDP on the first listen IP, a free
+    /// port, seeds = `bootstrap_peers`). Given here, its empty seeds become `bootstrap_peers` and its empty metadata
+    /// the node's ``NodeMetadata``.
+    public var swim: SWIMServiceConfiguration?
     /// The interfaces mDNS uses; empty means every multicast-capable one.
     public var mdnsInterfaceNames: [String]
     /// Whether mDNS announces loopback addresses (tests inside a network namespace).
@@ -44,6 +49,7 @@ public struct NodeOptions: Sendable {
         self.logger = logger
         self.dhtProtocolID = "/ipfs/kad/1.0.0"
         self.dhtValidator = nil
+        self.swim = nil
         self.mdnsInterfaceNames = []
         self.mdnsIncludeLoopback = false
         self.mdnsDialDiscovered = true

@@ -62,6 +62,9 @@ public struct PrivateKey: Sendable, CustomStringConvertible {
     /// The matching public key.
     public var publicKey: PublicKey { PublicKey(ed25519: ed25519.publicKey) }
 
+    /// The underlying Ed25519 key, for Shoal modules that sign with it directly (SWIM member records).
+    package var ed25519Key: Ed25519.PrivateKey { ed25519 }
+
     /// Signs `message`.
     public func sign(_ message: some ContiguousByteSource) -> [UInt8] { ed25519.signature(for: message) }
 
