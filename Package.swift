@@ -181,7 +181,7 @@ let package = Package(
             name: "ShoalTests",
             dependencies: [
                 "Shoal", "ShoalCore", "ShoalMultiformats", "ShoalResilience", "ShoalHost", "ShoalTransport",
-                "ShoalKademlia", "ShoalHealth",
+                "ShoalKademlia", "ShoalHealth", serviceLifecycle, logging,
             ]
         ),
         .testTarget(

@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import ServiceLifecycle
 import Shoal
 import ShoalCore
 import ShoalHealth
@@ -44,6 +46,33 @@ func eventually(timeout: Duration = .seconds(60), _ condition: () async -> Bool)
         try? await Task.sleep(for: .milliseconds(20))
     }
     return await condition()
+}
+
+/// The statuses SWIM reported for `peer` on `events` until one of `final` (or the deadline: never a hang).
+func memberStatuses(
+    _ events: AsyncStream<NodeEvent>,
+    of peer: PeerID,
+    until final: Set<String>,
+    timeout: Duration = .seconds(60)
+) async -> [String] {
+    await withTaskGroup(of: [String]?.self) { group in
+        group.addTask {
+            var statuses: [String] = []
+            for await event in events {
+                guard case .member(let who, let status) = event, who == peer else { continue }
+                statuses.append(status)
+                if final.contains(status) { break }
+            }
+            return statuses
+        }
+        group.addTask {
+            try? await Task.sleep(for: timeout)
+            return nil
+        }
+        let first = await group.next() ?? nil
+        group.cancelAll()
+        return first ?? ["(no final status within \(timeout))"]
+    }
 }
 
 /// A worker, a coordinator and a client; the last two bootstrap through the worker.
@@ -208,11 +237,7 @@ struct NodeTests {
                 worker.shutdown()
                 try await group.waitForAll()
             }
-            var statuses: [String] = []
-            for await event in events {
-                if case .member(let peer, let status) = event, peer == worker.peerID { statuses.append(status) }
-                if statuses.contains("left") { break }
-            }
+            let statuses = await memberStatuses(events, of: worker.peerID, until: ["left", "dead"])
             #expect(statuses.first == "up")
             #expect(statuses.last == "left")
         }
@@ -279,6 +304,31 @@ struct NodeTests {
         }
         try writeFile(path, Array("[node]\nregion = \"eu-west\"\n".utf8))
         #expect(try Node(configurationFile: path).region == "eu-west")
+    }
+
+    @Test("a node runs in a ServiceGroup and stops on a graceful shutdown, leaving SWIM")
+    func serviceGroup() async throws {
+        try await withNode(try nodeConfiguration("seed", .coordinator), options: nodeOptions()) { seed in
+            let events = seed.events()
+            let node = try Node(
+                try nodeConfiguration("member", .worker, bootstrap: seed.dialableAddresses),
+                options: nodeOptions()
+            )
+            let group = ServiceGroup(
+                services: [node],
+                logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+            )
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                try await node.waitUntilListening()
+                #expect(await eventually { seed.members.contains { $0.peer == node.peerID && $0.status == "alive" } })
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            #expect(node.connectedPeers.isEmpty)
+            let statuses = await memberStatuses(events, of: node.peerID, until: ["left", "dead"])
+            #expect(statuses.last == "left")
+        }
     }
 
     @Test("withNode stops the node when the body throws; a node runs once")

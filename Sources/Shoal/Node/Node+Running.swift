@@ -31,8 +31,9 @@ extension Node: Service {
         defer { finishSubscribers() }
         try await withTaskCancellationHandler {
             try await withGracefulShutdownHandler {
-                // The host lives in the outer group, the parts in the inner one: at shutdown the parts stop first,
-                // then the host closes its connections gracefully (never cancelled mid-close).
+                // The host and SWIM live in the outer group, the other parts in the inner one: at shutdown the
+                // parts stop first, SWIM leaves, then the host closes its connections gracefully (neither is
+                // cancelled mid-way).
                 try await withThrowingDiscardingTaskGroup { outer in
                     outer.addTask { try await self.host.run() }
                     outer.addTask { await self.follow(hostEvents) }
@@ -43,23 +44,21 @@ extension Node: Service {
                         throw error
                     }
                     registerProtocols()
+                    if let membership, let memberEvents {
+                        outer.addTask { try await membership.run() }
+                        outer.addTask {
+                            for await event in memberEvents {
+                                self.emit(.member(peer: event.member.peerID, status: event.kind.rawValue))
+                            }
+                        }
+                    }
                     do {
                         try await withThrowingDiscardingTaskGroup { group in
                             startParts(in: &group)
-                            if let membership, let memberEvents {
-                                group.addTask { try await membership.run() }
-                                group.addTask {
-                                    for await event in memberEvents {
-                                        self.emit(.member(peer: event.member.peerID, status: event.kind.rawValue))
-                                    }
-                                }
-                            }
                             for await job in jobs {
                                 group.addTask { await job() }
                             }
-                            // shutdown() finished the job stream: leave SWIM (bounded), stop the parts, then the
-                            // loops.
-                            await membership?.leave()
+                            // shutdown() finished the job stream: stop the parts, then the loops.
                             dht?.stop()
                             mdns?.shutdown()
                             group.cancelAll()
@@ -70,6 +69,9 @@ extension Node: Service {
                         host.shutdown()
                         throw error
                     }
+                    // SWIM leaves, bounded by its leave timeout. On a graceful shutdown it began leaving by itself
+                    // (and stops when done); calling leave() then would stop it before the departure went out.
+                    if !Task.isShuttingDownGracefully { await membership?.leave() }
                     host.shutdown()
                 }
             } onGracefulShutdown: {
