@@ -127,6 +127,21 @@ run_nodes() {  # case event target_seconds N namespace... (one namespace per nod
 
 lo_args=(--mdns-interface lo --mdns-loopback --listen /ip4/127.0.0.1/tcp/0)
 
+# Waits (at most 5 s) until no IPv6 address in the given namespaces is tentative (duplicate address detection still
+# running): the link-local address that mDNS over ff02::fb sends from is unusable until then.
+wait_for_dad() {
+    local ns
+    for _ in $(seq 100); do
+        local tentative=0
+        for ns in "$@"; do
+            [ -n "$(ip -n "$ns" -6 addr show tentative 2>/dev/null)" ] && tentative=1
+        done
+        [ "$tentative" = 0 ] && return 0
+        sleep 0.05
+    done
+    return 1
+}
+
 # MARK: - lo-2 and lo-10
 make_namespace "$tag-lo" || { echo "mdns-netns: cannot create a namespace"; exit 1; }
 run_nodes lo-2 discovered 1 2 "$tag-lo" -- "${lo_args[@]}"
@@ -140,7 +155,7 @@ make_namespace "$tag-a" && make_namespace "$tag-b" \
     && ip -n "$tag-a" addr add 10.77.0.1/24 dev "v$$a" && ip -n "$tag-a" link set "v$$a" up \
     && ip -n "$tag-b" addr add 10.77.0.2/24 dev "v$$b" && ip -n "$tag-b" link set "v$$b" up
 if [ $? = 0 ]; then
-    sleep 0.5  # IPv6 DAD on the veth pair
+    wait_for_dad "$tag-a" "$tag-b" || echo "mdns-netns: IPv6 addresses still tentative after 5 s" >&2
     run_nodes veth-2 discovered 1 2 "$tag-a" "$tag-b" -- --listen /ip4/0.0.0.0/tcp/0
 else
     report veth-2 0 "could not set up the veth pair"
@@ -152,7 +167,7 @@ make_namespace "$tag-c" && make_namespace "$tag-d" \
     && ip -n "$tag-c" addr add fd77::1/64 dev "w$$c" nodad && ip -n "$tag-c" link set "w$$c" up \
     && ip -n "$tag-d" addr add fd77::2/64 dev "w$$d" nodad && ip -n "$tag-d" link set "w$$d" up
 if [ $? = 0 ]; then
-    sleep 0.5
+    wait_for_dad "$tag-c" "$tag-d" || echo "mdns-netns: IPv6 addresses still tentative after 5 s" >&2
     run_nodes veth6-2 discovered 1 2 "$tag-c" "$tag-d" -- --listen /ip6/::/tcp/0
 else
     report veth6-2 0 "could not set up the veth pair"
