@@ -29,6 +29,8 @@ struct ShoalCommand: AsyncParsableCommand {
             BenchCommand.self,
             ConfigCommand.self,
             DHTCommand.self,
+            SearchCommand.self,
+            GraphCommand.self,
         ]
     )
 
