@@ -5,6 +5,9 @@
 //   hnsw DATA QUERIES DIM K METRIC M EFC SEED EF[,EF…] OUT    per ef: OUT.<ef> with K int64 ids per query;
 //                                                             prints one JSON line per ef with the QPS
 //   khop EDGES STARTS MAXHOPS PARTITIONS OUT                  lines "start hops v1 v2 …" (sorted vertex ids)
+//   graphquery VECTORS DIM EDGES QUERIES MAXHOPS TOPK SEEDS PARTITIONS OUT
+//                                                             per query one line "id:score:hop …" (vertex i has
+//                                                             row i of VECTORS as its embedding)
 // Files of floats are raw little-endian float32, row-major.
 
 import Foundation
@@ -146,6 +149,35 @@ do {
         print(
             "{\"max_requests_per_round\": \(maxRequests), \"partitions\": \(partitions), \"rounds_over_max_hops\": \(maxRounds)}"
         )
+    case "graphquery":
+        guard args.count == 10, let dim = Int(args[2]), let maxHops = Int(args[5]), let topK = Int(args[6]),
+            let seeds = Int(args[7]), let partitions = Int(args[8])
+        else { fail("usage: graphquery VECTORS DIM EDGES QUERIES MAXHOPS TOPK SEEDS PARTITIONS OUT") }
+        let vectors = readFloats(args[1])
+        let queries = readFloats(args[4])
+        guard let edgeText = try? String(contentsOfFile: args[3], encoding: .utf8) else { fail("cannot read edges") }
+        let entities = (0..<(vectors.count / dim)).map {
+            GraphEntity(id: String($0), vector: Array(vectors[($0 * dim)..<(($0 + 1) * dim)]))
+        }
+        var relations: [GraphRelation] = []
+        for line in edgeText.split(separator: "\n") {
+            let parts = line.split(separator: " ").map(String.init)
+            guard parts.count >= 2 else { continue }
+            relations.append(GraphRelation(id: relations.count, source: parts[0], target: parts[1]))
+        }
+        let graph = try KnowledgeGraph(entities: entities, relations: relations, partitionCount: partitions)
+        var lines: [String] = []
+        for q in 0..<(queries.count / dim) {
+            let result = try graph.graphQuery(
+                queryText: nil,
+                queryVector: Array(queries[(q * dim)..<((q + 1) * dim)]),
+                maxHops: maxHops,
+                topK: topK,
+                options: GraphQueryOptions(seedCount: seeds)
+            )
+            lines.append(result.entities.map { "\($0.id):\($0.score):\($0.hop)" }.joined(separator: " "))
+        }
+        write(Array((lines.joined(separator: "\n") + "\n").utf8), to: args[9])
     default:
         fail("unknown command \(command)")
     }
