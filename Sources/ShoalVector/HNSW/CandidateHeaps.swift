@@ -10,7 +10,7 @@ struct Candidate {
     }
 }
 
-/// A binary heap whose top is the closest candidate.
+/// A binary heap whose top is the closest candidate (sifts move a hole over raw buffers, no swaps).
 struct NearestHeap {
     var items: [Candidate] = []
 
@@ -21,12 +21,15 @@ struct NearestHeap {
 
     mutating func push(_ c: Candidate) {
         items.append(c)
-        var i = items.count - 1
-        while i > 0 {
-            let p = (i - 1) >> 1
-            guard Candidate.closer(items[i], items[p]) else { break }
-            items.swapAt(i, p)
-            i = p
+        items.withUnsafeMutableBufferPointer { h in
+            var i = h.count - 1
+            while i > 0 {
+                let p = (i - 1) >> 1
+                guard Candidate.closer(c, h[p]) else { break }
+                h[i] = h[p]
+                i = p
+            }
+            h[i] = c
         }
     }
 
@@ -34,19 +37,20 @@ struct NearestHeap {
     mutating func pop() -> Candidate {
         let first = items[0]
         let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
+        guard !items.isEmpty else { return first }
+        items.withUnsafeMutableBufferPointer { h in
+            let n = h.count
             var i = 0
-            let n = items.count
             while true {
-                let l = 2 * i + 1
+                let l = 2 &* i &+ 1
                 if l >= n { break }
                 var best = l
-                if l + 1 < n && Candidate.closer(items[l + 1], items[l]) { best = l + 1 }
-                guard Candidate.closer(items[best], items[i]) else { break }
-                items.swapAt(i, best)
+                if l &+ 1 < n && Candidate.closer(h[l &+ 1], h[l]) { best = l &+ 1 }
+                guard Candidate.closer(h[best], last) else { break }
+                h[i] = h[best]
                 i = best
             }
+            h[i] = last
         }
         return first
     }
@@ -63,12 +67,15 @@ struct FarthestHeap {
 
     mutating func push(_ c: Candidate) {
         items.append(c)
-        var i = items.count - 1
-        while i > 0 {
-            let p = (i - 1) >> 1
-            guard Candidate.closer(items[p], items[i]) else { break }
-            items.swapAt(i, p)
-            i = p
+        items.withUnsafeMutableBufferPointer { h in
+            var i = h.count - 1
+            while i > 0 {
+                let p = (i - 1) >> 1
+                guard Candidate.closer(h[p], c) else { break }
+                h[i] = h[p]
+                i = p
+            }
+            h[i] = c
         }
     }
 
@@ -76,19 +83,20 @@ struct FarthestHeap {
     mutating func pop() -> Candidate {
         let first = items[0]
         let last = items.removeLast()
-        if !items.isEmpty {
-            items[0] = last
+        guard !items.isEmpty else { return first }
+        items.withUnsafeMutableBufferPointer { h in
+            let n = h.count
             var i = 0
-            let n = items.count
             while true {
-                let l = 2 * i + 1
+                let l = 2 &* i &+ 1
                 if l >= n { break }
                 var worst = l
-                if l + 1 < n && Candidate.closer(items[l], items[l + 1]) { worst = l + 1 }
-                guard Candidate.closer(items[i], items[worst]) else { break }
-                items.swapAt(i, worst)
+                if l &+ 1 < n && Candidate.closer(h[l], h[l &+ 1]) { worst = l &+ 1 }
+                guard Candidate.closer(last, h[worst]) else { break }
+                h[i] = h[worst]
                 i = worst
             }
+            h[i] = last
         }
         return first
     }
@@ -96,8 +104,8 @@ struct FarthestHeap {
 
 /// Reusable per-thread search state: the visited marks (epoch-tagged, so no clearing per query) and the heaps.
 public struct HNSWScratch {
-    var marks: [UInt32] = []
-    var epoch: UInt32 = 0
+    var marks: [UInt16] = []
+    var epoch: UInt16 = 0
     var candidates = NearestHeap()
     var results = FarthestHeap()
 
@@ -107,7 +115,7 @@ public struct HNSWScratch {
     /// Starts a new visit over `count` nodes.
     mutating func begin(_ count: Int) {
         if marks.count < count {
-            marks = [UInt32](repeating: 0, count: count)
+            marks = [UInt16](repeating: 0, count: count)
             epoch = 0
         }
         epoch &+= 1
