@@ -6,7 +6,7 @@ BUILD_FLAGS ?=
 # from here, so that no later step triggers another build.
 BIN = $(shell $(SWIFT) build --show-bin-path $(BUILD_FLAGS))
 
-.PHONY: all deps build test unit-test examples demo-test config-check interop crosscheck mdns-test swim-test lint format run protos clean
+.PHONY: all deps build test unit-test examples demo-test config-check interop crosscheck vector-crosscheck mdns-test swim-test lint format run protos clean
 
 all: build
 
@@ -76,6 +76,11 @@ interop: deps
 crosscheck: deps
 	SHOAL_BIN_DIR=$(BIN) scripts/parquet-crosscheck.sh
 
+# Vector search and graph expansion checked against numpy, hnswlib and networkx (the QPS benchmark is
+# `scripts/vector-crosscheck.sh --bench` with a release build, not part of this target).
+vector-crosscheck: deps
+	SHOAL_BIN_DIR=$(BIN) scripts/vector-crosscheck.sh
+
 # mDNS between shoal nodes (and py-libp2p) inside throw-away network namespaces; skipped unless root.
 mdns-test: deps
 	SHOAL_BIN=$(BIN)/shoal interop/mdns-netns.sh
@@ -85,7 +90,7 @@ mdns-test: deps
 swim-test: deps
 	SHOAL_BIN=$(BIN)/shoal interop/swim-faults.sh
 
-test: deps lint unit-test examples demo-test config-check interop crosscheck mdns-test swim-test
+test: deps lint unit-test examples demo-test config-check interop crosscheck vector-crosscheck mdns-test swim-test
 
 run: deps
 	$(SWIFT) build --product shoal $(BUILD_FLAGS)

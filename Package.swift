@@ -28,6 +28,8 @@ let package = Package(
         .library(name: "ShoalKademlia", targets: ["ShoalKademlia"]),
         .library(name: "ShoalParquet", targets: ["ShoalParquet"]),
         .library(name: "ShoalDatasets", targets: ["ShoalDatasets"]),
+        .library(name: "ShoalVector", targets: ["ShoalVector"]),
+        .library(name: "ShoalGraph", targets: ["ShoalGraph"]),
         .library(name: "ShoalResilience", targets: ["ShoalResilience"]),
         .library(name: "ShoalHealth", targets: ["ShoalHealth"]),
         .library(name: "Shoal", targets: ["Shoal"]),
@@ -121,6 +123,13 @@ let package = Package(
             dependencies: ["ShoalParquet", "ShoalCore", "ShoalCrypto", "ShoalMultiformats"]
         ),
 
+        // MARK: - Query engines: vector search and graph expansion
+        .target(
+            name: "ShoalVector",
+            dependencies: ["ShoalDatasets", "ShoalParquet", "ShoalCore", "ShoalMultiformats"]
+        ),
+        .target(name: "ShoalGraph", dependencies: ["ShoalDatasets", "ShoalVector", "ShoalParquet", "ShoalCore"]),
+
         // MARK: - Resilience, health, configuration, the Node facade
         .target(name: "ShoalResilience", dependencies: ["ShoalCore"]),
         .target(name: "ShoalHealth", dependencies: ["ShoalHost", "ShoalCore", metrics, serviceLifecycle, logging]),
@@ -139,6 +148,7 @@ let package = Package(
             dependencies: [
                 "ShoalHost", "ShoalTransport", "ShoalSecurity", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
                 "ShoalMDNS", "ShoalKademlia", "ShoalDatasets", "ShoalParquet", "Shoal", "ShoalMembership", "ShoalSWIM",
+                "ShoalVector", "ShoalGraph",
                 argumentParser, logging,
             ]
         ),
@@ -208,6 +218,20 @@ let package = Package(
             name: "ShoalParquetCrossCheck",
             dependencies: ["ShoalParquet", "ShoalDatasets", "ShoalCore", "ShoalMultiformats"],
             path: "Tests/ShoalParquetCrossCheck"
+        ),
+        // Test-only driver for scripts/vector-crosscheck.sh (numpy, hnswlib, networkx) and the HNSW benchmark.
+        .executableTarget(
+            name: "ShoalVectorCrossCheck",
+            dependencies: ["ShoalVector", "ShoalGraph", "ShoalCore"],
+            path: "Tests/ShoalVectorCrossCheck"
+        ),
+        .testTarget(
+            name: "ShoalVectorTests",
+            dependencies: ["ShoalVector", "ShoalDatasets", "ShoalParquet", "ShoalCore"]
+        ),
+        .testTarget(
+            name: "ShoalGraphTests",
+            dependencies: ["ShoalGraph", "ShoalVector", "ShoalDatasets", "ShoalCore"]
         ),
         .testTarget(
             name: "ShoalHostTests",

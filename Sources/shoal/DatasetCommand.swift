@@ -4,6 +4,7 @@ import ShoalCore
 import ShoalDatasets
 import ShoalMultiformats
 import ShoalParquet
+import ShoalVector
 
 /// `shoal dataset …`: pack files into content-addressed Parquet shards and inspect them.
 struct DatasetCommand: AsyncParsableCommand {
@@ -69,6 +70,15 @@ struct DatasetCommand: AsyncParsableCommand {
         )
         var rejectNaN = false
 
+        @Option(
+            name: .customLong("vector-index"),
+            help: "Also build HNSW indexes for the vector column with this metric (cosine, dot, l2)."
+        )
+        var vectorIndex: String?
+
+        @Option(name: .customLong("vector-index-threshold"), help: "Vectors per shard from which an index is built.")
+        var vectorIndexThreshold: Int = 50_000
+
         @Flag(name: .long, help: "Print a JSON summary.")
         var json = false
 
@@ -93,6 +103,27 @@ struct DatasetCommand: AsyncParsableCommand {
             var skippedRows: Int
             var errors: [RowError]
             var store: String
+        }
+
+        /// Builds the HNSW indexes `shoal search` uses (same default parameters) when `--vector-index` is given.
+        /// - Returns: the number of shards indexed, or nil without `--vector-index`.
+        func buildVectorIndexes(_ manifest: DatasetManifest, store: BlockStore) throws -> Int? {
+            guard let vectorIndex else { return nil }
+            guard let metric = VectorMetric(rawValue: vectorIndex) else {
+                throw CLIError(message: "--vector-index: unknown metric '\(vectorIndex)' (cosine, dot, l2)")
+            }
+            let policy = VectorIndexPolicy(
+                threshold: max(vectorIndexThreshold, 1),
+                directory: VectorShardLoader.indexDirectory(for: store)
+            )
+            let (_, statuses) = try VectorShardLoader.collection(
+                store: store,
+                manifest: manifest,
+                column: nil,
+                metric: metric,
+                policy: policy
+            )
+            return statuses.filter { $0 != .none }.count
         }
 
         func run() async throws {
@@ -168,6 +199,7 @@ struct DatasetCommand: AsyncParsableCommand {
             }
             progress.finish()
             let manifest = result.manifest
+            let indexed = try buildVectorIndexes(manifest, store: store)
             let output = Output(
                 manifest: result.manifestCID.string(),
                 name: manifest.name,
@@ -192,6 +224,7 @@ struct DatasetCommand: AsyncParsableCommand {
                 )
             }
             print("packed \(output.rows) rows into \(output.shards.count) shards (\(output.bytes) bytes) in \(out)")
+            if let indexed { print("built \(indexed) HNSW indexes in \(VectorShardLoader.indexDirectory(for: store))") }
             if output.skippedRows > 0 {
                 print(
                     "skipped \(output.skippedRows) bad rows; first: \(result.report.errors.first.map { "\($0)" } ?? "-")"

@@ -30,6 +30,8 @@ struct ShoalCommand: AsyncParsableCommand {
             ConfigCommand.self,
             DHTCommand.self,
             SWIMCommand.self,
+            SearchCommand.self,
+            GraphCommand.self,
         ]
     )
 

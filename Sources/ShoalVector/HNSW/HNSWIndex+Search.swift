@@ -1,0 +1,146 @@
+extension HNSWIndex {
+    // MARK: - Search
+
+    /// The approximate best `topK` rows for `query` (best first), keeping only scores ≥ `threshold`.
+    /// - Parameters:
+    ///   - query: the query vector, already checked (``VectorQuery/validate(dimension:)``).
+    ///   - topK: results wanted.
+    ///   - ef: the candidate list size (nil: ``HNSWParameters/ef``; raised to `topK` when lower).
+    ///   - threshold: the score threshold.
+    ///   - scratch: reusable search state (one per thread).
+    public func search(
+        _ query: [Float],
+        topK: Int,
+        ef: Int? = nil,
+        threshold: Float? = nil,
+        scratch: inout HNSWScratch
+    ) -> [SearchHit] {
+        precondition(query.count == vectors.dimension, "query dimension checked by the caller")
+        guard entryPoint >= 0, topK > 0 else { return [] }
+        let prepared = vectors.metric.prepare(query)
+        let breadth = max(ef ?? parameters.ef, topK)
+        let d = vectors.dimension
+        prepared.withUnsafeBufferPointer { q in
+            vectors.elements.withUnsafeBufferPointer { buffer in
+                let qp = q.baseAddress!
+                var current = entryPoint
+                var currentDistance = vectors.metric.distance(qp, buffer.baseAddress! + Int(current) * d, d)
+                for lc in stride(from: maxLevel, to: 0, by: -1) {
+                    (current, currentDistance) = greedy(qp, from: current, distance: currentDistance, level: lc)
+                }
+                searchLayer(
+                    qp,
+                    entry: current,
+                    entryDistance: currentDistance,
+                    ef: breadth,
+                    level: 0,
+                    scratch: &scratch
+                )
+            }
+        }
+        let metric = vectors.metric
+        var hits = scratch.results.items.map {
+            SearchHit(id: vectors.ids[Int($0.id)], score: metric.score(fromDistance: $0.distance))
+        }
+        if let threshold { hits.removeAll { !($0.score >= threshold) } }
+        hits.sort(by: SearchHit.ranksBefore)
+        if hits.count > topK { hits.removeLast(hits.count - topK) }
+        return hits
+    }
+
+    /// ``search(_:topK:ef:threshold:scratch:)`` with fresh scratch space.
+    public func search(_ query: [Float], topK: Int, ef: Int? = nil, threshold: Float? = nil) -> [SearchHit] {
+        var scratch = HNSWScratch()
+        return search(query, topK: topK, ef: ef, threshold: threshold, scratch: &scratch)
+    }
+
+    // MARK: - Layer walks
+
+    /// Greedy descent on `level`: move to a closer neighbour until none is closer.
+    func greedy(_ query: UnsafePointer<Float>, from start: Int32, distance: Float, level: Int) -> (Int32, Float) {
+        var current = start
+        var best = distance
+        let d = vectors.dimension
+        let metric = vectors.metric
+        vectors.elements.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            var changed = true
+            while changed {
+                changed = false
+                for n in neighbours(current, level) {
+                    let dn = metric.distance(query, base + Int(n) * d, d)
+                    if dn < best || (dn == best && n < current) {
+                        best = dn
+                        current = n
+                        changed = true
+                    }
+                }
+            }
+        }
+        return (current, best)
+    }
+
+    /// Best-first search of `level` from `entry`, leaving the `ef` closest nodes found in `scratch.results`.
+    func searchLayer(
+        _ query: UnsafePointer<Float>,
+        entry: Int32,
+        entryDistance: Float,
+        ef: Int,
+        level: Int,
+        scratch: inout HNSWScratch
+    ) {
+        scratch.begin(count)
+        let epoch = scratch.epoch
+        let d = vectors.dimension
+        let metric = vectors.metric
+        let stride0 = self.stride0
+        // Move the state out of `scratch` so the marks can be borrowed as a raw buffer for the whole walk.
+        var marks = scratch.marks
+        var candidates = scratch.candidates
+        var results = scratch.results
+        scratch.marks = []
+        defer {
+            scratch.marks = marks
+            scratch.candidates = candidates
+            scratch.results = results
+        }
+        let first = Candidate(distance: entryDistance, id: entry)
+        candidates.push(first)
+        results.push(first)
+        marks.withUnsafeMutableBufferPointer { seen in
+            seen[Int(entry)] = epoch
+            vectors.elements.withUnsafeBufferPointer { buffer in
+                links0.withUnsafeBufferPointer { links in
+                    let base = buffer.baseAddress!
+                    func visit(_ n: Int32) {
+                        if seen[Int(n)] == epoch { return }
+                        seen[Int(n)] = epoch
+                        let dn = metric.distance(query, base + Int(n) &* d, d)
+                        if results.count < ef || dn < results.top.distance {
+                            let c = Candidate(distance: dn, id: n)
+                            candidates.push(c)
+                            results.push(c)
+                            if results.count > ef { results.pop() }
+                        }
+                    }
+                    while !candidates.isEmpty {
+                        let closest = candidates.top
+                        if closest.distance > results.top.distance && results.count >= ef { break }
+                        candidates.pop()
+                        if level == 0 {
+                            let start = Int(closest.id) &* stride0
+                            let linkCount = Int(links[start])
+                            var j = 1
+                            while j <= linkCount {
+                                visit(links[start &+ j])
+                                j &+= 1
+                            }
+                        } else {
+                            for n in neighbours(closest.id, level) { visit(n) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
