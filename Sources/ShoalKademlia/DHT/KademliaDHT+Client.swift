@@ -75,7 +75,8 @@ extension KademliaDHT {
     }
 
     /// Drives a lookup machine: sends its requests concurrently (each with its own deadline), feeds the replies
-    /// back, until it finishes or `observe` asks to stop.
+    /// back, until it finishes or `observe` asks to stop. A peer whose request times out is removed from the
+    /// routing table.
     /// - Parameters:
     ///   - machine: the lookup, not started.
     ///   - request: the request sent to every peer the machine names.
@@ -121,6 +122,9 @@ extension KademliaDHT {
                         return (machine, nil)
                     }
                 case .timedOut:
+                    // An unresponsive peer leaves the routing table (go does the same); its bucket's pending
+                    // candidate, if any, takes its place.
+                    state.withLock { _ = $0.server.routingTable.remove(peer) }
                     perform(machine.timedOut(peer, now: now))
                 case .failed:
                     perform(machine.failed(peer, now: now))
