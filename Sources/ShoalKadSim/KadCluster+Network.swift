@@ -116,8 +116,13 @@ extension KadCluster {
         guard nodes[request.origin] != nil else { return }
         if case .announce = request.kind { return }
         counters.timeouts += 1
-        if configuration.removeUnresponsivePeers, case .lookup = request.kind {
-            nodes[request.origin]!.server.routingTable.remove(request.peer)
+        if configuration.checkUnresponsivePeers, case .lookup = request.kind,
+            let entry = nodes[request.origin]!.server.routingTable.entry(for: request.peer)
+        {
+            // A lookup request timed out: the peer may be gone, or one message was lost. It leaves the routing
+            // table only if a liveness check fails too.
+            counters.livenessChecks += 1
+            send(KadMessage(type: .ping, key: []), from: request.origin, to: entry.peerInfo, kind: .liveness)
         }
         failed(request, timedOut: true)
     }

@@ -29,8 +29,9 @@ public final class KadCluster {
 
     /// The cluster's tunables.
     public struct Configuration: Sendable {
-        /// Lookup tunables (α, k, termination, request timeout).
-        public var lookup = KadLookupConfiguration()
+        /// Lookup tunables (α, k, termination, request timeout): the library's defaults except two attempts per
+        /// peer, since simulated loss drops whole messages (a stream transport would retransmit instead).
+        public var lookup = KadLookupConfiguration(maximumAttempts: 2)
         /// Routing-table tunables.
         public var routingTable = KadRoutingTable.Configuration()
         /// Provider records: expiry.
@@ -50,8 +51,9 @@ public final class KadCluster {
         public var loss = 0.0
         /// GET_PROVIDERS lookups stop once this many providers are known.
         public var wantedProviders = 1
-        /// Whether a peer whose request failed or timed out is removed from the routing table (go does this).
-        public var removeUnresponsivePeers = true
+        /// Whether a peer whose lookup request timed out gets a liveness check, and leaves the routing table if
+        /// that fails too (as `KademliaDHT` does).
+        public var checkUnresponsivePeers = true
 
         /// The defaults: the library's lookup and routing-table defaults, WAN-like latency, no loss.
         public init() {}

@@ -249,8 +249,17 @@ public enum KadScenarios {
             slot != outcome.origin && (cluster.startedAt(slot).map { $0 <= outcome.startedAt } ?? false)
         }
         let truth = cluster.trueClosest(to: KadKey(hashing: outcome.key), count: k, where: eligible)
-        let missing = truth.enumerated().filter { !outcome.closest.contains($0.element) }.map(\.offset)
-        return "FIND_NODE from slot \(outcome.origin): \(outcome.closest.count) returned, missing true ranks "
-            + "\(missing), \(outcome.statistics.requestsSent) requests, \(outcome.statistics.timeouts) timeouts"
+        let missing = truth.enumerated().filter { !outcome.closest.contains($0.element) }
+        let details = missing.map { rank, id -> String in
+            let slot = cluster.slot(of: id) ?? -1
+            let age = Double(outcome.startedAt - (cluster.startedAt(slot) ?? 0)) / 1e9
+            var knownBy = 0
+            for other in 0..<cluster.slotCount where cluster.routingTable(other)?.contains(id) == true { knownBy += 1 }
+            return "rank \(rank) (started \(age) s before, in \(knownBy) tables)"
+        }
+        let stale = outcome.closest.filter { cluster.slot(of: $0) == nil }.count
+        return "FIND_NODE from slot \(outcome.origin): \(outcome.closest.count) returned (\(stale) since gone), "
+            + "missing \(details), \(outcome.statistics.requestsSent) requests, "
+            + "\(outcome.statistics.timeouts) timeouts"
     }
 }

@@ -1,7 +1,7 @@
 // kad-sim: prints the Kademlia simulation figures (virtual time, deterministic seeds).
 //
 // Usage: kad-sim [healthy|churn|memory|all] [--nodes N] [--seed S] [--finds N] [--gets N] [--keys N]
-//                [--churn-percent P] [--loss-percent P] [--verbose]
+//                [--churn-percent P] [--loss-percent P] [--attempts N] [--verbose]
 //
 // healthy: no churn, no loss. churn: 10% of the nodes crash (and are replaced by new identities) and 1% of
 // messages are lost. memory: a 10,000-peer routing table and 100,000 provider records.
@@ -61,14 +61,16 @@ func runScenario(name: String, churnPercent: Int, lossPercent: Int) {
     settings.providerKeys = option("--keys", 200)
     settings.churnFraction = Double(option("--churn-percent", churnPercent)) / 100
     settings.cluster.loss = Double(option("--loss-percent", lossPercent)) / 100
+    settings.cluster.lookup.maximumAttempts = option("--attempts", settings.cluster.lookup.maximumAttempts)
     var report = KadScenarios.Report()
     let elapsed = clock.measure { report = KadScenarios.run(settings) }
     let churn: String = fmt(settings.churnFraction * 100)
     let loss: String = fmt(settings.cluster.loss * 100)
     let k: Int = settings.cluster.lookup.resultCount
     let alpha: Int = settings.cluster.lookup.parallelism
+    let attempts: Int = settings.cluster.lookup.maximumAttempts
     print(
-        "\(name): \(settings.nodes) nodes, seed \(settings.seed), churn \(churn)% (\(report.crashes) crashed and replaced), loss \(loss)%, k = \(k), alpha = \(alpha)"
+        "\(name): \(settings.nodes) nodes, seed \(settings.seed), churn \(churn)% (\(report.crashes) crashed and replaced), loss \(loss)%, k = \(k), alpha = \(alpha), attempts per peer \(attempts)"
     )
     let findRate: String = percent(report.findSuccesses, report.findCount)
     print("  FIND_NODE     \(report.findSuccesses)/\(report.findCount) true k closest (\(findRate))")

@@ -13,8 +13,8 @@ struct KadSimulationTests {
         settings.joinDuration = .seconds(120)
         settings.settleDuration = .seconds(720)
         settings.providerKeys = 30
-        settings.findLookups = 150
-        settings.providerLookups = 150
+        settings.findLookups = 100
+        settings.providerLookups = 100
         settings.window = .seconds(300)
         settings.churnFraction = churn
         settings.cluster.loss = loss
@@ -29,11 +29,11 @@ struct KadSimulationTests {
             + "abandoned \(report.abandoned), failures \(report.failures)"
     }
 
-    @Test("600 nodes, no churn, no loss: every FIND_NODE returns the true 20 closest, every provider is found")
+    @Test("150 nodes, no churn, no loss: every FIND_NODE returns the true 20 closest, every provider is found")
     func healthy() {
-        let report = KadScenarios.run(Self.settings(nodes: 600, seed: 11))
-        print("kad-sim 600 healthy: \(Self.summary(report))")
-        #expect(report.findCount == 150 && report.providerCount == 150)
+        let report = KadScenarios.run(Self.settings(nodes: 150, seed: 11))
+        print("kad-sim 150 healthy: \(Self.summary(report))")
+        #expect(report.findCount == 100 && report.providerCount == 100)
         #expect(report.findSuccesses == report.findCount)
         #expect(report.providerSuccesses == report.providerCount)
         #expect((KadScenarios.percentile(report.findHops, 0.5) ?? 99) <= 4)
@@ -41,15 +41,17 @@ struct KadSimulationTests {
         #expect(report.counters.timeouts == 0)
     }
 
-    @Test("600 nodes, 10% churn (crashed, replaced by new identities), 1% loss: at least 97% succeed")
+    @Test("150 nodes, 10% churn (crashed, replaced by new identities), 1% loss: 90% of FIND_NODE, 95% of GET_PROVIDERS")
     func churnAndLoss() {
-        let report = KadScenarios.run(Self.settings(nodes: 600, seed: 12, churn: 0.1, loss: 0.01))
-        print("kad-sim 600 churn: \(Self.summary(report))")
-        #expect(report.crashes == 60)
-        #expect(report.findCount + report.providerCount + report.abandoned == 300)
-        #expect(report.findCount >= 140 && report.providerCount >= 140)
-        #expect(Double(report.findSuccesses) >= 0.97 * Double(report.findCount))
-        #expect(Double(report.providerSuccesses) >= 0.97 * Double(report.providerCount))
+        let report = KadScenarios.run(Self.settings(nodes: 150, seed: 12, churn: 0.1, loss: 0.01))
+        print("kad-sim 150 churn: \(Self.summary(report))")
+        #expect(report.crashes == 15)
+        #expect(report.findCount + report.providerCount + report.abandoned == 200)
+        #expect(report.findCount >= 90 && report.providerCount >= 90)
+        // Stale entries of crashed nodes displace live peers from the k-closest replies: FIND_NODE is below the
+        // healthy 100% (about 95% at 1,000 nodes, see kad-sim churn); GET_PROVIDERS needs one of 20 holders.
+        #expect(Double(report.findSuccesses) >= 0.90 * Double(report.findCount))
+        #expect(Double(report.providerSuccesses) >= 0.95 * Double(report.providerCount))
         // Churn was felt: timeouts, lost messages and entry corrections happened.
         #expect(report.counters.timeouts > 0)
         #expect((report.network?.lost ?? 0) > 0)
@@ -58,7 +60,11 @@ struct KadSimulationTests {
 
     @Test("same seed, same figures; another seed, other figures")
     func deterministic() {
-        var settings = Self.settings(nodes: 200, seed: 13, churn: 0.1, loss: 0.01)
+        // A short timeline (no bucket refresh yet): determinism does not need it.
+        var settings = Self.settings(nodes: 100, seed: 13, churn: 0.1, loss: 0.01)
+        settings.joinDuration = .seconds(30)
+        settings.settleDuration = .seconds(30)
+        settings.window = .seconds(60)
         settings.findLookups = 40
         settings.providerLookups = 40
         let a = KadScenarios.run(settings)

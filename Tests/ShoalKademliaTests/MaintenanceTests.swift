@@ -120,10 +120,11 @@ struct MaintenanceTests {
     @Test("republish schedule is bounded: new keys beyond the cap are refused, known keys still refresh")
     func republishCap() {
         var schedule = KadProviderRepublisher(interval: .seconds(10), maximumKeys: 2)
-        #expect(schedule.announced([1], now: .zero))
-        #expect(schedule.announced([2], now: .zero))
-        #expect(!schedule.announced([3], now: .zero))
-        #expect(schedule.announced([1], now: .seconds(5)))
+        let first = schedule.announced([1], now: .zero)
+        let second = schedule.announced([2], now: .zero)
+        let third = schedule.announced([3], now: .zero)
+        let again = schedule.announced([1], now: .seconds(5))
+        #expect(first && second && !third && again)
         #expect(schedule.count == 2 && !schedule.contains([3]))
         #expect(schedule.due(now: .seconds(10)) == [[2]])
     }
@@ -176,5 +177,54 @@ struct MaintenanceTests {
             let again = table.refreshTargets(now: .seconds(600), using: &rng)
             #expect(again[0].keyBytes != targets[0].keyBytes || again[1].keyBytes != targets[1].keyBytes)
         }
+    }
+}
+
+@Suite("Lookup retries")
+struct LookupRetryTests {
+    @Test("with two attempts a peer whose request was lost is asked again and ends among the closest")
+    func retryAfterLoss() {
+        var rng = SplitMix64(seed: 96)
+        let target = KadKey(hashing: [10])
+        let peers = LookupTests.sortedPeers(4, target: target, rng: &rng)
+        var lookup = KadLookup(
+            target: target,
+            seeds: peers,
+            configuration: .init(resultCount: 2, parallelism: 2, requestTimeout: .seconds(10), maximumAttempts: 2)
+        )
+        #expect(LookupTests.requests(lookup.start(now: .zero)).map(\.id) == [peers[0].id, peers[1].id])
+        _ = lookup.receivedResponse(from: peers[1].id, closerPeers: [], now: .seconds(1))
+        // peers[0]'s request was lost: at its deadline it is asked again (not peers[2]).
+        #expect(LookupTests.requests(lookup.tick(now: .seconds(10))).map(\.id) == [peers[0].id])
+        #expect(lookup.statistics.timeouts == 1 && lookup.statistics.requestsSent == 3)
+        let result = LookupTests.finished(
+            lookup.receivedResponse(from: peers[0].id, closerPeers: [], now: .seconds(11))
+        )
+        #expect(result?.closest.map(\.id) == [peers[0].id, peers[1].id])
+    }
+
+    @Test("a silent peer is dropped after its last attempt; explicit failures are never retried")
+    func retriesAreBounded() {
+        var rng = SplitMix64(seed: 97)
+        let target = KadKey(hashing: [11])
+        let peers = LookupTests.sortedPeers(4, target: target, rng: &rng)
+        var lookup = KadLookup(
+            target: target,
+            seeds: peers,
+            configuration: .init(resultCount: 2, parallelism: 2, requestTimeout: .seconds(10), maximumAttempts: 3)
+        )
+        _ = lookup.start(now: .zero)
+        // peers[1] fails explicitly: replaced by peers[2] at once.
+        #expect(LookupTests.requests(lookup.requestFailed(peers[1].id, now: .zero)).map(\.id) == [peers[2].id])
+        _ = lookup.receivedResponse(from: peers[2].id, closerPeers: [], now: .seconds(1))
+        // peers[0] never answers: asked three times in all, then peers[3] takes its place.
+        #expect(LookupTests.requests(lookup.tick(now: .seconds(10))).map(\.id) == [peers[0].id])
+        #expect(LookupTests.requests(lookup.tick(now: .seconds(20))).map(\.id) == [peers[0].id])
+        #expect(LookupTests.requests(lookup.tick(now: .seconds(30))).map(\.id) == [peers[3].id])
+        let result = LookupTests.finished(
+            lookup.receivedResponse(from: peers[3].id, closerPeers: [], now: .seconds(31))
+        )
+        #expect(result?.closest.map(\.id) == [peers[2].id, peers[3].id])
+        #expect(result?.statistics.timeouts == 3 && result?.statistics.failures == 1)
     }
 }

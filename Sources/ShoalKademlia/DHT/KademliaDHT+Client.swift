@@ -75,8 +75,8 @@ extension KademliaDHT {
     }
 
     /// Drives a lookup machine: sends its requests concurrently (each with its own deadline), feeds the replies
-    /// back, until it finishes or `observe` asks to stop. A peer whose request times out is removed from the
-    /// routing table.
+    /// back, until it finishes or `observe` asks to stop. A peer whose request times out gets a liveness check and
+    /// leaves the routing table if that fails too.
     /// - Parameters:
     ///   - machine: the lookup, not started.
     ///   - request: the request sent to every peer the machine names.
@@ -122,9 +122,11 @@ extension KademliaDHT {
                         return (machine, nil)
                     }
                 case .timedOut:
-                    // An unresponsive peer leaves the routing table (go does the same); its bucket's pending
-                    // candidate, if any, takes its place.
-                    state.withLock { _ = $0.server.routingTable.remove(peer) }
+                    // The peer may be gone, or one message was lost: a liveness check decides whether it leaves
+                    // the routing table (its bucket's pending candidate, if any, then takes its place).
+                    if state.withLock({ $0.server.routingTable.contains(peer) }) {
+                        spawn { await self.checkLiveness(of: peer) }
+                    }
                     perform(machine.timedOut(peer, now: now))
                 case .failed:
                     perform(machine.failed(peer, now: now))
