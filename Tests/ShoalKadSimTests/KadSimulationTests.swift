@@ -77,4 +77,44 @@ struct KadSimulationTests {
         let c = KadScenarios.run(settings)
         #expect(c.findSeconds != a.findSeconds)
     }
+
+    @Test("a provider re-announces at 22 h; a record nobody republishes expires after 48 h and is collected")
+    func republishAndExpiry() throws {
+        let second: UInt64 = 1_000_000_000
+        let hour = 3_600 * second
+        var configuration = KadCluster.Configuration()
+        configuration.routingTable = .init(refreshInterval: .seconds(6 * 3_600))
+        configuration.maintenanceInterval = .seconds(600)
+        let cluster = KadCluster(slots: 20, seed: 21, configuration: configuration)
+        cluster.startBootstrapNodes([0, 1, 2])
+        for slot in 3..<20 { cluster.at(UInt64(slot) * second) { $0.start(slot) } }
+        let kept = cluster.randomKey()
+        let dropped = cluster.randomKey()
+        cluster.at(60 * second) { cluster in
+            cluster.provide(from: 5, key: kept)
+            cluster.provide(from: 6, key: dropped)
+        }
+        // The provider of `dropped` goes away: nobody announces it again.
+        cluster.at(120 * second) { $0.crash(6) }
+        func holders(_ key: [UInt8]) -> Int {
+            let now = Duration.nanoseconds(Int64(cluster.now))
+            return (0..<20).filter { !(cluster.providerStore($0)?.providers(for: key, now: now).isEmpty ?? true) }.count
+        }
+        cluster.run(until: 2 * hour)
+        #expect(holders(kept) >= 10 && holders(dropped) >= 10)
+        cluster.run(until: 22 * hour)
+        #expect(cluster.counters.republishes == 0)
+        cluster.run(until: 23 * hour)
+        #expect(cluster.counters.republishes == 1)
+        #expect(cluster.republisher(5)?.due(now: .nanoseconds(Int64(cluster.now))).isEmpty == true)
+        // 48 h after the first announcement: `kept` was refreshed at 22 h (and 44 h), `dropped` has expired, and
+        // the hourly GC has removed its records from every store.
+        cluster.run(until: 50 * hour)
+        #expect(cluster.counters.republishes == 2)
+        #expect(holders(kept) >= 10)
+        #expect(holders(dropped) == 0)
+        let stored = (0..<20).compactMap { cluster.providerStore($0) }
+        #expect(stored.reduce(0) { $0 + $1.recordCount } == holders(kept))
+        #expect(cluster.counters.collectedRecords >= 10)
+    }
 }
