@@ -102,9 +102,16 @@ let package = Package(
         ),
 
         // MARK: - Simulation (not a product): the deterministic discrete-event simulator and SWIM scenarios
-        .target(name: "ShoalTestKit", dependencies: ["ShoalCore"]),
+        .target(
+            name: "ShoalTestKit",
+            dependencies: ["ShoalCore"],
+            // The simulator is generic over the message type: let clients specialize it (a 2x faster event loop).
+            swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
+        ),
         .target(name: "ShoalSWIMSim", dependencies: ["ShoalSWIM", "ShoalTestKit", "ShoalCrypto"]),
         .executableTarget(name: "swim-sim", dependencies: ["ShoalSWIMSim", "ShoalSWIM"]),
+        .target(name: "ShoalKadSim", dependencies: ["ShoalKademlia", "ShoalTestKit"]),
+        .executableTarget(name: "kad-sim", dependencies: ["ShoalKadSim", "ShoalKademlia", "ShoalTestKit"]),
 
         // MARK: - Datasets: Parquet (zlib, zstd)
         .systemLibrary(
@@ -172,6 +179,7 @@ let package = Package(
         .testTarget(name: "ShoalWireTests", dependencies: ["ShoalWire", "ShoalCore"]),
         .testTarget(name: "ShoalSecurityTests", dependencies: ["ShoalSecurity", "ShoalCore", "ShoalCrypto"]),
         .testTarget(name: "ShoalKademliaTests", dependencies: ["ShoalKademlia", "ShoalCore", "ShoalCrypto"]),
+        .testTarget(name: "ShoalKadSimTests", dependencies: ["ShoalKadSim", "ShoalKademlia", "ShoalTestKit"]),
         .testTarget(
             name: "ShoalDHTTests",
             dependencies: [

@@ -78,6 +78,7 @@ public struct NetworkSimulator<Message: Sendable>: Sendable {
     private var group: [Int]
     private var linkLoss: [Int: Double] = [:]
     private var linkLatency: [Int: LatencyModel] = [:]
+    private var accessDelay: [UInt64]
 
     /// Creates a simulator.
     /// - Parameters:
@@ -94,6 +95,7 @@ public struct NetworkSimulator<Message: Sendable>: Sendable {
         self.crashed = Array(repeating: false, count: nodeCount)
         self.stalledUntil = Array(repeating: 0, count: nodeCount)
         self.group = Array(repeating: 0, count: nodeCount)
+        self.accessDelay = Array(repeating: 0, count: nodeCount)
     }
 
     // MARK: - Faults
@@ -106,6 +108,12 @@ public struct NetworkSimulator<Message: Sendable>: Sendable {
     /// Sets the latency of the directed link `from → to` (overrides the default).
     public mutating func setLatency(_ model: LatencyModel, from: Int, to: Int) {
         linkLatency[from * nodeCount + to] = model
+    }
+
+    /// Sets a node's access delay, added to every message it sends or receives: with a different delay per
+    /// node every link gets its own latency (`sample + access(from) + access(to)`) without an n² table.
+    public mutating func setAccessDelay(_ delay: UInt64, node: Int) {
+        accessDelay[node] = delay
     }
 
     /// Splits the network: nodes in different groups cannot reach each other. Nodes not listed join group 0.
@@ -166,7 +174,7 @@ public struct NetworkSimulator<Message: Sendable>: Sendable {
                 return false
             }
         }
-        let delay = (linkLatency[link] ?? latency).sample(&random)
+        let delay = (linkLatency[link] ?? latency).sample(&random) &+ accessDelay[from] &+ accessDelay[to]
         queue.insert(.deliver(to: to, from: from, message: message), at: now &+ delay)
         return true
     }

@@ -127,6 +127,8 @@ struct DHTWireTests {
                 let elapsed = ContinuousClock.now - start
                 #expect(closest.isEmpty)
                 #expect(elapsed < .seconds(3))
+                // The unresponsive peer failed its liveness check too and left the routing table.
+                #expect(try await eventually { dhts[0].routingTableSize == 0 })
                 let providers = await dhts[0].findProviders(key: KadDatasetKey.forDataset("x")) { _ in }
                 #expect(providers.isEmpty)
             }

@@ -94,8 +94,7 @@ extension KademliaDHT {
     /// Announces again every provided key whose last announcement is older than the republish interval.
     func republishProviders() async {
         let now = self.now
-        let interval = configuration.providerRepublishInterval
-        let due = state.withLock { s in s.provided.filter { now - $0.value >= interval }.map(\.key) }
+        let due = state.withLock { s in s.provided.due(now: now) }
         for key in due where !Task.isCancelled {
             _ = try? await provide(key: key)
         }

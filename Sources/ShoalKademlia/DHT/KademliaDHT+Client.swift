@@ -75,7 +75,8 @@ extension KademliaDHT {
     }
 
     /// Drives a lookup machine: sends its requests concurrently (each with its own deadline), feeds the replies
-    /// back, until it finishes or `observe` asks to stop.
+    /// back, until it finishes or `observe` asks to stop. A peer whose request times out or fails gets a liveness
+    /// check and leaves the routing table if that fails too.
     /// - Parameters:
     ///   - machine: the lookup, not started.
     ///   - request: the request sent to every peer the machine names.
@@ -121,14 +122,23 @@ extension KademliaDHT {
                         return (machine, nil)
                     }
                 case .timedOut:
+                    checkUnresponsive(peer)
                     perform(machine.timedOut(peer, now: now))
                 case .failed:
+                    checkUnresponsive(peer)
                     perform(machine.failed(peer, now: now))
                 }
             }
             group.cancelAll()
             return (machine, result)
         }
+    }
+
+    /// A lookup request to `peer` timed out or failed: it may be gone, or one message was lost. A liveness check
+    /// decides whether it leaves the routing table (its bucket's pending candidate, if any, then takes its place).
+    private func checkUnresponsive(_ peer: KadPeerID) {
+        guard state.withLock({ $0.server.routingTable.contains(peer) }) else { return }
+        spawn { await self.checkLiveness(of: peer) }
     }
 
     /// The peers a lookup for `target` starts from: the k closest in the routing table, or, when it is empty,

@@ -102,7 +102,7 @@ extension KademliaDHT {
         let now = self.now
         try state.withLock { s in
             try s.server.providers.addProvider(key: key, provider: me, now: now)
-            s.provided[key] = now
+            s.provided.announced(key, now: now)
         }
         let closest = await closestPeerInfos(key: key)
         let request = KadMessage(type: .addProvider, key: key, providerPeers: [me])

@@ -45,7 +45,7 @@ public final class KademliaDHT: Sendable {
         var serving = false
         var reachable = false
         /// Keys we provide, with the time of their last announcement.
-        var provided: [[UInt8]: Duration] = [:]
+        var provided: KadProviderRepublisher
         var jobs: AsyncStream<Job>.Continuation?
         var running = false
         var readyWaiters: [CheckedContinuation<Void, Never>] = []
@@ -91,7 +91,12 @@ public final class KademliaDHT: Sendable {
             ),
             configuration: KadServer.Configuration(closerPeerCount: configuration.k)
         )
-        self.state = Mutex(State(server: server))
+        self.state = Mutex(
+            State(
+                server: server,
+                provided: KadProviderRepublisher(interval: configuration.providerRepublishInterval)
+            )
+        )
     }
 
     /// The current time as the pure parts see it: the `Duration` since this object was created.

@@ -3,8 +3,9 @@
 /// The lookup is seeded with the k closest peers the caller knows. It keeps at most α requests in flight, always
 /// to the closest uncontacted candidates among the k closest candidates not known to have failed, and merges the
 /// closer peers of every reply. It ends by the configured ``KadLookupTermination`` rule or when nothing is left to
-/// ask. A failed or timed-out peer is dropped for good (never retried). Time is a `Duration` since the caller's
-/// origin.
+/// ask. A failed peer is dropped for good; a timed-out one too, once it has used its
+/// ``KadLookupConfiguration/maximumAttempts`` (1 by default: never retried). Time is a `Duration` since the
+/// caller's origin.
 ///
 /// Drive it with ``start(now:)``, then ``receivedResponse(from:closerPeers:now:)``, ``requestFailed(_:now:)``,
 /// and either ``requestTimedOut(_:now:)`` per request or ``tick(now:)`` (which expires every request whose deadline
@@ -31,6 +32,7 @@ public struct KadLookup: Sendable {
         let distance: KadDistance
         var state: State
         let hop: Int
+        var attempts = 0
     }
 
     /// The key looked up.
@@ -142,26 +144,30 @@ public struct KadLookup: Sendable {
     }
 
     /// A request's own timer fired (for shells that run one timer per request rather than calling
-    /// ``tick(now:)``): the peer is dropped and counted as a timeout.
+    /// ``tick(now:)``): counted as a timeout; the peer is asked again if it has attempts left, else dropped.
     public mutating func requestTimedOut(_ peer: KadPeerID, now: Duration) -> [Action] {
         guard result == nil, let index = waitingIndex(of: peer) else { return [] }
-        candidates[index].state = .failed
-        inFlight -= 1
-        statistics.timeouts += 1
+        expire(index)
         return step(now: now)
     }
 
-    /// Expires every request whose deadline is at or before `now` (the peers are dropped), then continues.
+    /// Expires every request whose deadline is at or before `now` (each peer is asked again if it has attempts
+    /// left, else dropped), then continues.
     public mutating func tick(now: Duration) -> [Action] {
         guard result == nil else { return [] }
         for index in candidates.indices {
-            if case .waiting(let deadline) = candidates[index].state, deadline <= now {
-                candidates[index].state = .failed
-                inFlight -= 1
-                statistics.timeouts += 1
-            }
+            if case .waiting(let deadline) = candidates[index].state, deadline <= now { expire(index) }
         }
         return step(now: now)
+    }
+
+    /// A request timed out: the peer is asked again if it has attempts left
+    /// (``KadLookupConfiguration/maximumAttempts``), else dropped for good.
+    private mutating func expire(_ index: Int) {
+        inFlight -= 1
+        statistics.timeouts += 1
+        candidates[index].state =
+            candidates[index].attempts < configuration.maximumAttempts ? .notContacted : .failed
     }
 
     /// The candidate entry of a peer with a request in flight, if any.
@@ -197,6 +203,7 @@ public struct KadLookup: Sendable {
             case .notContacted:
                 let deadline = now + configuration.requestTimeout
                 candidates[index].state = .waiting(deadline: deadline)
+                candidates[index].attempts += 1
                 inFlight += 1
                 statistics.requestsSent += 1
                 actions.append(.sendRequest(to: candidates[index].peer, deadline: deadline))

@@ -25,19 +25,26 @@ public struct KadLookupConfiguration: Hashable, Sendable {
     public var maximumPeersPerReply: Int
     /// The candidate list is trimmed to this many entries (farthest uncontacted candidates go first).
     public var maximumCandidates: Int
+    /// How many times a peer is asked before a timeout drops it for good: 1 (the default, as go and the spec)
+    /// drops it at its first timeout; 2 asks once more, which keeps a live peer whose request or reply was lost
+    /// (a lossy path) among the candidates, at the cost of one more deadline for a dead one. An explicit failure
+    /// (``KadLookup/requestFailed(_:now:)``) is never retried.
+    public var maximumAttempts: Int
 
     /// The defaults: k = 20, α = 10 (spec, go), the spec's termination rule, 10 s per request, 40 peers per reply,
-    /// 400 candidates.
+    /// 400 candidates, one attempt per peer.
     public init(
         resultCount: Int = KadConstants.k,
         parallelism: Int = KadConstants.alpha,
         termination: KadLookupTermination = .kClosestAnswered,
         requestTimeout: Duration = KadConstants.requestTimeout,
         maximumPeersPerReply: Int = 2 * KadConstants.k,
-        maximumCandidates: Int = 20 * KadConstants.k
+        maximumCandidates: Int = 20 * KadConstants.k,
+        maximumAttempts: Int = 1
     ) {
         precondition(resultCount > 0 && parallelism > 0, "k and α must be positive")
         precondition(maximumPeersPerReply > 0 && maximumCandidates >= resultCount, "reply and candidate caps")
+        precondition((1...8).contains(maximumAttempts), "attempts must be in 1...8")
         if case .closestAnswered(let count) = termination {
             precondition(count > 0 && count <= resultCount, "β must be in 1...k")
         }
@@ -47,6 +54,7 @@ public struct KadLookupConfiguration: Hashable, Sendable {
         self.requestTimeout = requestTimeout
         self.maximumPeersPerReply = maximumPeersPerReply
         self.maximumCandidates = maximumCandidates
+        self.maximumAttempts = maximumAttempts
     }
 }
 

@@ -5,7 +5,7 @@ import ShoalCrypto
 ///
 /// This is a stand-in until ShoalCore's `PeerID` is available: the bytes are the binary multihash of the peer ID
 /// (`00 24 08 01 12 20 <key>` for Ed25519, `12 20 <sha256>` for hashed keys), exactly what travels in
-/// `Message.Peer.id` and `Message.key` of FIND_NODE. Equality and hashing use the bytes only; the Kademlia key
+/// `Message.Peer.id` and `Message.key` of FIND_NODE. Equality uses the bytes, hashing the key derived from them; the Kademlia key
 /// (`SHA-256(bytes)`) is computed once at creation.
 public struct KadPeerID: Hashable, Sendable, CustomStringConvertible {
     /// The longest peer ID accepted, in bytes. An identity multihash peer ID holds a ≤ 42-byte key protobuf
@@ -50,11 +50,13 @@ public struct KadPeerID: Hashable, Sendable, CustomStringConvertible {
         return "peer(…" + hex.joined() + ")"
     }
 
-    /// Compares the ID bytes only.
-    public static func == (lhs: KadPeerID, rhs: KadPeerID) -> Bool { lhs.bytes == rhs.bytes }
+    /// Compares the ID bytes (the keys first: a cheap rejection, since equal bytes have equal keys).
+    public static func == (lhs: KadPeerID, rhs: KadPeerID) -> Bool {
+        lhs.kadKey == rhs.kadKey && lhs.bytes == rhs.bytes
+    }
 
-    /// Hashes the ID bytes only.
-    public func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
+    /// Hashes the key derived from the bytes (equal IDs have equal keys; four words instead of every byte).
+    public func hash(into hasher: inout Hasher) { hasher.combine(kadKey) }
 }
 
 extension KadPeerID {

@@ -129,35 +129,53 @@ public struct KadRoutingTable: Sendable {
     }
 
     /// The `count` peers closest to `key`, closest first.
+    ///
+    /// Exact, without scoring the whole table: with `c` the bucket index of `key`, every peer of bucket `c` is
+    /// closer to `key` than every peer of the deeper buckets (their XOR distance first differs at bit `c`), which
+    /// are closer than every peer of bucket `c - 1`, then `c - 2`, … So the buckets are taken in that order and
+    /// sorted by distance within a group only, until `count` peers are found.
     /// - Parameters:
     ///   - key: the target.
     ///   - count: how many peers at most.
     ///   - excluding: a peer to leave out (typically the requester).
     public func closest(to key: KadKey, count: Int, excluding: KadPeerID? = nil) -> [Entry] {
         guard count > 0 else { return [] }
-        var scored: [(distance: KadDistance, bucket: Int32, position: Int32)] = []
-        scored.reserveCapacity(self.count)
-        for (bucketIndex, bucket) in buckets.enumerated() {
-            for (position, entry) in bucket.entries.enumerated() where entry.id != excluding {
-                scored.append((entry.id.kadKey.distance(to: key), Int32(bucketIndex), Int32(position)))
+        let home = bucketIndex(of: key)
+        var out: [Entry] = []
+        out.reserveCapacity(min(count, self.count))
+        var group: [ScoredEntry] = []
+        func take(_ range: Range<Int>) {
+            group.removeAll(keepingCapacity: true)
+            for index in range {
+                for (position, entry) in buckets[index].entries.enumerated() where entry.id != excluding {
+                    group.append(
+                        ScoredEntry(
+                            distance: entry.id.kadKey.distance(to: key),
+                            bucket: Int32(index),
+                            position: Int32(position)
+                        )
+                    )
+                }
+            }
+            group.sort { $0.distance < $1.distance }
+            for scored in group.prefix(count - out.count) {
+                out.append(buckets[Int(scored.bucket)].entries[Int(scored.position)])
             }
         }
-        let chosen: ArraySlice<(distance: KadDistance, bucket: Int32, position: Int32)>
-        if scored.count > count * 4 {
-            // Partial selection: keep a sorted window of the best `count`.
-            var best: [(distance: KadDistance, bucket: Int32, position: Int32)] = []
-            best.reserveCapacity(count + 1)
-            for item in scored where best.count < count || item.distance < best[best.count - 1].distance {
-                let at = best.partitioningIndex { item.distance < $0.distance }
-                best.insert(item, at: at)
-                if best.count > count { best.removeLast() }
-            }
-            chosen = best[...]
-        } else {
-            scored.sort { $0.distance < $1.distance }
-            chosen = scored.prefix(count)
+        if home < buckets.count { take(home..<(home + 1)) }
+        if out.count < count && home + 1 < buckets.count { take((home + 1)..<buckets.count) }
+        var index = min(home, buckets.count) - 1
+        while out.count < count && index >= 0 {
+            take(index..<(index + 1))
+            index -= 1
         }
-        return chosen.map { buckets[Int($0.bucket)].entries[Int($0.position)] }
+        return out
+    }
+
+    private struct ScoredEntry {
+        var distance: KadDistance
+        var bucket: Int32
+        var position: Int32
     }
 
     /// An estimate of the heap memory the table holds, in bytes: every array's storage at its capacity plus a
