@@ -156,7 +156,9 @@ extension P2PHost {
                     established.withLock { $0 = connection }
                     try self.admit(connection)
                     promise?.complete(.success(connection))
-                    self.spawn { [self] in await self.identify(connection) }
+                    if self.configuration.identifyOnConnect {
+                        self.spawn { [self] in await self.identify(connection) }
+                    }
                 },
                 serve: { connection, streamIDs in
                     await self.serveStreams(connection, streamIDs)
