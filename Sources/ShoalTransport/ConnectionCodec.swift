@@ -1,4 +1,6 @@
+import NIOCore
 import ShoalCore
+import ShoalCrypto
 import ShoalSecurity
 
 /// The sending half of an established connection's framing: Noise transport frames, optionally inside the pnet
@@ -16,6 +18,23 @@ struct ConnectionSealer: Sendable {
         var framed: [UInt8] = []
         try noise.encrypt(plaintext, appendingTo: &framed)
         out += privateNetwork!.encrypt(framed)
+    }
+
+    /// Seals `plaintext` into a new buffer from `allocator`: the frames are encrypted straight into the buffer's
+    /// storage (no intermediate copy), and the pnet stream, if any, is applied in place.
+    mutating func seal(_ plaintext: [UInt8], allocator: ByteBufferAllocator) throws -> ByteBuffer {
+        let total = NoiseTransport.sealedLength(plaintextLength: plaintext.count)
+        var buffer = allocator.buffer(capacity: total)
+        try plaintext.withUnsafeBytes { p in
+            _ = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in
+                let written = try noise.encrypt(p, into: out)
+                if privateNetwork != nil {
+                    privateNetwork!.encryptInPlace(UnsafeMutableRawBufferPointer(rebasing: out[0..<written]))
+                }
+                return written
+            }
+        }
+        return buffer
     }
 }
 
@@ -35,5 +54,19 @@ struct ConnectionOpener: Sendable {
             try noise.decrypt(bytes, appendingTo: &plaintext)
         }
         return plaintext
+    }
+
+    /// Decrypts the frames `buffer` completes and appends their plaintext to `plaintext`, reading the socket's
+    /// buffer in place (no copy) unless the network is private.
+    mutating func open(_ buffer: ByteBuffer, appendingTo plaintext: inout [UInt8]) throws {
+        if privateNetwork != nil {
+            let clear = buffer.withUnsafeReadableBytes { privateNetwork!.decrypt($0) }
+            try noise.decrypt(clear, appendingTo: &plaintext)
+            return
+        }
+        plaintext.reserveCapacity(plaintext.count + noise.bufferedByteCount + buffer.readableBytes)
+        try buffer.withUnsafeReadableBytes { raw in
+            _ = try noise.decrypt(raw, appendingTo: &plaintext)
+        }
     }
 }

@@ -84,7 +84,6 @@ package struct ConnectionRuntime: Sendable {
             let remotePeer = PeerID(publicKey: result.remotePublicKey)
             log[metadataKey: "peer.id"] = "\(remotePeer)"
 
-            let (output, outputContinuation) = AsyncStream<[UInt8]>.makeStream()
             let (streamIDs, streamIDContinuation) = AsyncStream<YamuxStreamID>.makeStream()
             var session = YamuxSession(role: direction == .outbound ? .client : .server, configuration: yamux)
             let startActions = session.start(now: ConnectionClock.now)
@@ -96,71 +95,79 @@ package struct ConnectionRuntime: Sendable {
                 localAddress: localAddress,
                 remoteAddress: remoteAddress,
                 session: session,
-                output: outputContinuation,
                 inboundStreams: streamIDContinuation
             )
             connection.performStartActions(startActions)
             if !result.muxerLeftover.isEmpty {
                 connection.receive(result.muxerLeftover, now: ConnectionClock.now)
             }
+            let allocator = nioChannel.allocator
             do {
                 try await established(connection)
             } catch {
                 connection.close()
                 var sealer = result.sealer
-                for await frames in output {
-                    var ciphertext: [UInt8] = []
-                    guard (try? sealer.seal(frames, into: &ciphertext)) != nil else { break }
-                    try? await outbound.write(ByteBuffer(bytes: ciphertext))
+                var batch: [UInt8] = []
+                while await connection.takeOutput(&batch) {
+                    guard let ciphertext = try? sealer.seal(batch, allocator: allocator) else { break }
+                    batch = []
+                    try? await outbound.write(ciphertext)
                 }
                 throw error
             }
             log.debug("connection established")
 
-            await withTaskGroup(of: Void.self) { timers in
-                // Keepalive: the session's timer, checked four times a second.
-                timers.addTask {
-                    while !Task.isCancelled && !connection.isClosed {
-                        try? await Task.sleep(for: .milliseconds(250))
-                        connection.tick(now: ConnectionClock.now)
-                    }
+            // Keepalive: the session's timer, checked four times a second on the connection's event loop (a
+            // scheduled callback rather than a sleeping task: nothing per connection waits in the task pool).
+            let keepalive = nioChannel.eventLoop.scheduleRepeatedTask(
+                initialDelay: .milliseconds(250),
+                delay: .milliseconds(250)
+            ) { task in
+                if connection.isClosed {
+                    task.cancel()
+                } else {
+                    connection.tick(now: ConnectionClock.now)
                 }
-                await withDiscardingTaskGroup { group in
-                    // Writer: ciphertext in the order the connection produced it.
-                    group.addTask { [sealer = result.sealer] in
-                        var sealer = sealer
-                        var ciphertext: [UInt8] = []
-                        for await frames in output {
-                            ciphertext.removeAll(keepingCapacity: true)
-                            do {
-                                try sealer.seal(frames, into: &ciphertext)
-                                try await outbound.write(ByteBuffer(bytes: ciphertext))
-                            } catch {
-                                connection.socketClosed(ShoalError(.closed, "write failed", cause: error))
-                                break
-                            }
+            }
+            defer { keepalive.cancel() }
+            await withDiscardingTaskGroup { group in
+                // Writer: ciphertext in the order the connection produced it; everything queued while the previous
+                // write was in flight is sealed and written as one batch.
+                group.addTask { [sealer = result.sealer] in
+                    var sealer = sealer
+                    var batch: [UInt8] = []
+                    while await connection.takeOutput(&batch) {
+                        do {
+                            let ciphertext = try sealer.seal(batch, allocator: allocator)
+                            batch = []
+                            try await outbound.write(ciphertext)
+                        } catch {
+                            connection.socketClosed(ShoalError(.closed, "write failed", cause: error))
+                            break
                         }
-                        nioChannel.close(promise: nil)
                     }
-                    // Inbound streams.
-                    group.addTask { await serve(connection, streamIDs) }
-                    // Reader.
-                    var opener = result.opener
-                    do {
-                        while let chunk = try await io.iterator.next() {
-                            let plaintext: [UInt8]
-                            do { plaintext = try opener.open(Array(chunk.readableBytesView)) } catch {
-                                connection.receiveFailed(error)
-                                break
-                            }
-                            if !plaintext.isEmpty { connection.receive(plaintext, now: ConnectionClock.now) }
-                        }
-                        connection.socketClosed(nil)
-                    } catch {
-                        connection.socketClosed(ShoalError(.closed, "read failed", cause: error))
-                    }
+                    nioChannel.close(promise: nil)
                 }
-                timers.cancelAll()
+                // Inbound streams.
+                group.addTask { await serve(connection, streamIDs) }
+                // Reader: frames are decrypted straight from the socket's buffer.
+                var opener = result.opener
+                var plaintext: [UInt8] = []
+                do {
+                    while let chunk = try await io.iterator.next() {
+                        do { try opener.open(chunk, appendingTo: &plaintext) } catch {
+                            connection.receiveFailed(error)
+                            break
+                        }
+                        if !plaintext.isEmpty {
+                            connection.receive(plaintext, now: ConnectionClock.now)
+                            plaintext = []
+                        }
+                    }
+                    connection.socketClosed(nil)
+                } catch {
+                    connection.socketClosed(ShoalError(.closed, "read failed", cause: error))
+                }
             }
             log.debug("connection closed", metadata: ["conn.reason": "\(connection.closeReason.map { "\($0)" } ?? "")"])
         }

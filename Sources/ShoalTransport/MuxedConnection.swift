@@ -38,13 +38,19 @@ public final class MuxedConnection: Sendable {
         var finishedOrder: [YamuxStreamID] = []
         /// Continuations to resume once the lock is released (see ``locked(_:)``).
         var wakeups: [StreamWakeup] = []
+        /// Plaintext frames produced and not yet taken by the writer: everything queued between two socket writes
+        /// goes out as one batch (one encryption pass, one write, one flush).
+        var pendingOutput: [UInt8] = []
+        /// The writer waiting for output.
+        var outputWaiter: CheckedContinuation<Void, any Error>?
+        /// No more output will be produced (the connection failed or closed); the writer drains and stops.
+        var outputFinished = false
     }
 
     /// How many cleanly ended stream IDs are remembered.
     private static let finishedMemory = 4096
 
     private let state: Mutex<State>
-    private let output: AsyncStream<[UInt8]>.Continuation
     private let inboundStreams: AsyncStream<YamuxStreamID>.Continuation
 
     init(
@@ -55,7 +61,6 @@ public final class MuxedConnection: Sendable {
         localAddress: Multiaddr?,
         remoteAddress: Multiaddr?,
         session: YamuxSession,
-        output: AsyncStream<[UInt8]>.Continuation,
         inboundStreams: AsyncStream<YamuxStreamID>.Continuation
     ) {
         self.id = id
@@ -65,7 +70,6 @@ public final class MuxedConnection: Sendable {
         self.localAddress = localAddress
         self.remoteAddress = remoteAddress
         self.state = Mutex(State(session: session))
-        self.output = output
         self.inboundStreams = inboundStreams
     }
 
@@ -112,6 +116,51 @@ public final class MuxedConnection: Sendable {
     /// The socket closed or failed: every stream and waiter ends.
     func socketClosed(_ error: ShoalError?) {
         locked { s in fail(error ?? ShoalError(.closed, "connection closed by the peer"), &s) }
+    }
+
+    /// Waits for plaintext frames to send and swaps them into `batch` (which should be empty; its storage is
+    /// handed back for reuse). Frames queued while the writer was busy come out together.
+    /// - Returns: false once the connection is over and everything queued was taken.
+    func takeOutput(_ batch: inout [UInt8]) async -> Bool {
+        while true {
+            enum Step {
+                case taken
+                case end
+                case wait
+            }
+            let step: Step = locked { s in
+                if !s.pendingOutput.isEmpty {
+                    swap(&batch, &s.pendingOutput)
+                    return .taken
+                }
+                return s.outputFinished ? .end : .wait
+            }
+            switch step {
+            case .taken: return true
+            case .end: return false
+            case .wait:
+                do { try await waitForOutput() } catch { return false }
+            }
+        }
+    }
+
+    private func waitForOutput() async throws {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let ready: Bool = locked { s in
+                    if Task.isCancelled || !s.pendingOutput.isEmpty || s.outputFinished { return true }
+                    s.outputWaiter = continuation
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        } onCancel: {
+            let waiter = locked { s -> CheckedContinuation<Void, any Error>? in
+                defer { s.outputWaiter = nil }
+                return s.outputWaiter
+            }
+            waiter?.resume(throwing: CancellationError())
+        }
     }
 
     // MARK: - Streams
@@ -334,7 +383,13 @@ public final class MuxedConnection: Sendable {
             switch action {
             case .write(let frames):
                 // Plaintext frames, in order; the writer task encrypts them outside this lock.
-                output.yield(frames)
+                guard !s.outputFinished else { break }
+                if s.pendingOutput.isEmpty {
+                    s.pendingOutput = frames
+                } else {
+                    s.pendingOutput += frames
+                }
+                wakeOutputWriter(&s)
             case .streamOpened(let id):
                 s.streams[id] = StreamBuffer()
                 inboundStreams.yield(id)
@@ -370,6 +425,13 @@ public final class MuxedConnection: Sendable {
         }
     }
 
+    private func wakeOutputWriter(_ s: inout State) {
+        if let waiter = s.outputWaiter {
+            s.outputWaiter = nil
+            s.wakeups.append(StreamWakeup(continuation: waiter, result: .success(())))
+        }
+    }
+
     private func wakeOpeners(_ s: inout State) {
         let waiters = s.openWaiters.values
         s.openWaiters.removeAll()
@@ -401,7 +463,8 @@ public final class MuxedConnection: Sendable {
         let waiters = s.openWaiters.values
         s.openWaiters.removeAll()
         for waiter in waiters { s.wakeups.append(StreamWakeup(continuation: waiter, result: .failure(error))) }
-        output.finish()
+        s.outputFinished = true
+        wakeOutputWriter(&s)
         inboundStreams.finish()
     }
 }

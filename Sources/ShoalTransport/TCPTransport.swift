@@ -6,6 +6,12 @@ public import ShoalMultiformats
 /// TCP sockets through SwiftNIO: listening and dialing multiaddrs. Connections come out as NIO async channels for
 /// ``ConnectionRuntime`` to upgrade; nothing above the host sees NIO types.
 public struct TCPTransport: Sendable {
+    /// How connections size their socket reads: small while idle (nothing is held between reads beyond NIO's
+    /// small pooled buffer), growing to 256 KiB under load so that a read carries several Noise frames.
+    static var receiveAllocator: AdaptiveRecvByteBufferAllocator {
+        AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 2048, maximum: 256 * 1024)
+    }
+
     /// The event loops the sockets run on.
     public let group: MultiThreadedEventLoopGroup
 
@@ -31,6 +37,7 @@ public struct TCPTransport: Sendable {
                 .serverChannelOption(.backlog, value: backlog)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelOption(.socketOption(.so_keepalive), value: 1)
+                .childChannelOption(.recvAllocator, value: Self.receiveAllocator)
                 .bind(host: endpoint.host, port: Int(endpoint.port)) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
@@ -52,6 +59,7 @@ public struct TCPTransport: Sendable {
             return try await ClientBootstrap(group: group)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelOption(.socketOption(.so_keepalive), value: 1)
+                .channelOption(.recvAllocator, value: Self.receiveAllocator)
                 .connectTimeout(.nanoseconds(timeout.nanosecondsClamped))
                 .connect(host: endpoint.host, port: Int(endpoint.port)) { channel in
                     channel.eventLoop.makeCompletedFuture {
