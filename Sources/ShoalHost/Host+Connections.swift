@@ -144,6 +144,7 @@ extension P2PHost {
             return s.nextConnectionID
         }
         let established = Mutex<MuxedConnection?>(nil)
+        let activeStreams = LockedCounter()
         let remote = Multiaddr(channel.channel.remoteAddress)
         do {
             try await runtime.run(
@@ -160,8 +161,8 @@ extension P2PHost {
                         self.spawn { [self] in await self.identify(connection) }
                     }
                 },
-                serve: { connection, streamIDs in
-                    await self.serveStreams(connection, streamIDs)
+                serve: { connection, id in
+                    await self.serveStream(connection, id, active: activeStreams)
                 }
             )
         } catch {

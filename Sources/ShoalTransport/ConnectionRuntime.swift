@@ -40,8 +40,8 @@ package struct ConnectionRuntime: Sendable {
     /// - Parameters:
     ///   - established: called once the peer is authenticated, before any stream is read. Throwing (the gater
     ///     refused the peer, the limits are full) closes the connection.
-    ///   - serve: runs for the life of the connection with the stream IDs the peer opens; it should return once the
-    ///     sequence ends.
+    ///   - serve: runs once for each stream the peer opens, in a task of the connection's group (started by the
+    ///     reader: no task waits for inbound streams).
     /// - Throws: the upgrade's error (handshake failed, timed out, peer refused).
     package func run(
         channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>,
@@ -49,7 +49,7 @@ package struct ConnectionRuntime: Sendable {
         expectedPeer: PeerID?,
         connectionID: UInt64,
         established: @Sendable (MuxedConnection) async throws -> Void,
-        serve: @escaping @Sendable (MuxedConnection, AsyncStream<YamuxStreamID>) async -> Void
+        serve: @escaping @Sendable (MuxedConnection, YamuxStreamID) async -> Void
     ) async throws {
         let nioChannel = channel.channel
         let localAddress = Multiaddr(nioChannel.localAddress)
@@ -60,8 +60,8 @@ package struct ConnectionRuntime: Sendable {
             nioChannel.close(promise: nil)
         }
         var log = logger
-        log[metadataKey: "conn.id"] = "\(connectionID)"
-        log[metadataKey: "conn.direction"] = "\(direction.rawValue)"
+        log[metadataKey: "conn.id"] = .stringConvertible(connectionID)
+        log[metadataKey: "conn.direction"] = .string(direction.rawValue)
 
         try await channel.executeThenClose { inbound, outbound in
             var io = NIOChunkIO(iterator: inbound.makeAsyncIterator(), outbound: outbound)
@@ -82,9 +82,8 @@ package struct ConnectionRuntime: Sendable {
                 throw error
             }
             let remotePeer = PeerID(publicKey: result.remotePublicKey)
-            log[metadataKey: "peer.id"] = "\(remotePeer)"
+            log[metadataKey: "peer.id"] = .stringConvertible(remotePeer)
 
-            let (streamIDs, streamIDContinuation) = AsyncStream<YamuxStreamID>.makeStream()
             var session = YamuxSession(role: direction == .outbound ? .client : .server, configuration: yamux)
             let startActions = session.start(now: ConnectionClock.now)
             let connection = MuxedConnection(
@@ -94,8 +93,7 @@ package struct ConnectionRuntime: Sendable {
                 direction: direction,
                 localAddress: localAddress,
                 remoteAddress: remoteAddress,
-                session: session,
-                inboundStreams: streamIDContinuation
+                session: session
             )
             connection.performStartActions(startActions)
             if !result.muxerLeftover.isEmpty {
@@ -148,8 +146,8 @@ package struct ConnectionRuntime: Sendable {
                     }
                     nioChannel.close(promise: nil)
                 }
-                // Inbound streams.
-                group.addTask { await serve(connection, streamIDs) }
+                // Inbound streams: the reader starts a handler task for each stream the peer opens.
+                for id in connection.takeInboundStreams() { group.addTask { await serve(connection, id) } }
                 // Reader: frames are decrypted straight from the socket's buffer.
                 var opener = result.opener
                 var plaintext: [UInt8] = []
@@ -162,6 +160,9 @@ package struct ConnectionRuntime: Sendable {
                         if !plaintext.isEmpty {
                             connection.receive(plaintext, now: ConnectionClock.now)
                             plaintext = []
+                            for id in connection.takeInboundStreams() {
+                                group.addTask { await serve(connection, id) }
+                            }
                         }
                     }
                     connection.socketClosed(nil)

@@ -45,13 +45,15 @@ public final class MuxedConnection: Sendable {
         var outputWaiter: CheckedContinuation<Void, any Error>?
         /// No more output will be produced (the connection failed or closed); the writer drains and stops.
         var outputFinished = false
+        /// Streams the peer opened that the runtime has not yet handed to a handler (bounded by the session's cap
+        /// on unacknowledged inbound streams).
+        var pendingInbound: [YamuxStreamID] = []
     }
 
     /// How many cleanly ended stream IDs are remembered.
     private static let finishedMemory = 4096
 
     private let state: Mutex<State>
-    private let inboundStreams: AsyncStream<YamuxStreamID>.Continuation
 
     init(
         id: UInt64,
@@ -60,8 +62,7 @@ public final class MuxedConnection: Sendable {
         direction: Direction,
         localAddress: Multiaddr?,
         remoteAddress: Multiaddr?,
-        session: YamuxSession,
-        inboundStreams: AsyncStream<YamuxStreamID>.Continuation
+        session: YamuxSession
     ) {
         self.id = id
         self.remotePeer = remotePeer
@@ -70,7 +71,6 @@ public final class MuxedConnection: Sendable {
         self.localAddress = localAddress
         self.remoteAddress = remoteAddress
         self.state = Mutex(State(session: session))
-        self.inboundStreams = inboundStreams
     }
 
     /// Whether the connection has failed or been closed.
@@ -160,6 +160,15 @@ public final class MuxedConnection: Sendable {
                 return s.outputWaiter
             }
             waiter?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// The streams the peer opened since the last call (the reader hands each to a handler task).
+    func takeInboundStreams() -> [YamuxStreamID] {
+        locked { s in
+            guard !s.pendingInbound.isEmpty else { return [] }
+            defer { s.pendingInbound = [] }
+            return s.pendingInbound
         }
     }
 
@@ -392,7 +401,7 @@ public final class MuxedConnection: Sendable {
                 wakeOutputWriter(&s)
             case .streamOpened(let id):
                 s.streams[id] = StreamBuffer()
-                inboundStreams.yield(id)
+                s.pendingInbound.append(id)
             case .streamAcknowledged:
                 wakeOpeners(&s)
             case .data(let id, let bytes):
@@ -465,6 +474,6 @@ public final class MuxedConnection: Sendable {
         for waiter in waiters { s.wakeups.append(StreamWakeup(continuation: waiter, result: .failure(error))) }
         s.outputFinished = true
         wakeOutputWriter(&s)
-        inboundStreams.finish()
+        s.pendingInbound = []
     }
 }

@@ -181,18 +181,13 @@ struct TransportBench: AsyncParsableCommand {
             let perClient = max(connections / 8, 1)
             let setupCPUBefore = processCPUSeconds()
             let setupSeconds = try await stage("connection setups") {
-                try await SetupRate.measure(clients: 8, perClient: perClient, to: address, identify: true)
+                try await SetupRate.measure(clients: 8, perClient: perClient, to: server, identify: true)
             }
             let setupCPU = processCPUSeconds() - setupCPUBefore
             let quietCPUBefore = processCPUSeconds()
             let quietSeconds = try await stage("connection setups without identify") {
                 try await withHost(quietServer) { quiet in
-                    try await SetupRate.measure(
-                        clients: 8,
-                        perClient: perClient,
-                        to: quiet.dialableAddresses[0],
-                        identify: false
-                    )
+                    try await SetupRate.measure(clients: 8, perClient: perClient, to: quiet, identify: false)
                 }
             }
 
@@ -279,7 +274,8 @@ struct TransportBench: AsyncParsableCommand {
 /// Connection setups: `clients` hosts in parallel, each connecting, pinging and disconnecting `perClient` times.
 enum SetupRate {
     /// - Returns: the wall-clock seconds of all setups.
-    static func measure(clients: Int, perClient: Int, to address: Multiaddr, identify: Bool) async throws -> Double {
+    static func measure(clients: Int, perClient: Int, to server: P2PHost, identify: Bool) async throws -> Double {
+        let address = server.dialableAddresses[0]
         var configuration = HostConfiguration()
         configuration.identifyOnConnect = identify
         let hosts = AsyncStream<Void>.makeStream()
@@ -292,15 +288,21 @@ enum SetupRate {
                 group.addTask { [own] in
                     try await withHost(own) { client in
                         var events = client.events().makeAsyncIterator()
+                        var serverEvents = server.events().makeAsyncIterator()
                         hosts.continuation.yield()
                         await start.wait()
                         for _ in 0..<perClient {
                             let peer = try await client.connect(address)
                             _ = try await client.ping(peer)
                             client.disconnect(peer)
-                            // Wait for the disconnection event (a new dial would otherwise reuse the connection).
+                            // Wait until both ends have dropped the connection: a new dial would otherwise reuse it
+                            // here, or meet the old one still open at the server (which keeps the older of two
+                            // connections from the same dialer and closes the new one).
                             while client.connectedPeers.contains(peer) {
                                 guard await events.next() != nil else { break }
+                            }
+                            while server.connectedPeers.contains(client.peerID) {
+                                guard await serverEvents.next() != nil else { break }
                             }
                         }
                     }
