@@ -2,6 +2,7 @@ import NIOCore
 import ShoalCore
 import ShoalCrypto
 import ShoalSecurity
+import Synchronization
 
 /// The sending half of an established connection's framing: Noise transport frames, optionally inside the pnet
 /// XSalsa20 stream. Owned by the connection's writer task alone, so encryption runs outside every lock.
@@ -67,6 +68,48 @@ struct ConnectionOpener: Sendable {
         plaintext.reserveCapacity(plaintext.count + noise.bufferedByteCount + buffer.readableBytes)
         try buffer.withUnsafeReadableBytes { raw in
             _ = try noise.decrypt(raw, appendingTo: &plaintext)
+        }
+    }
+}
+
+/// Where a ``MuxedConnection`` sends its plaintext output: called by one caller at a time, in order.
+protocol ConnectionSink: Sendable {
+    /// Seals one batch and queues it on the socket.
+    /// - Returns: the error that makes the connection unable to write, if any.
+    func send(_ plaintext: [UInt8]) -> (any Error)?
+    /// Closes the socket once everything sent so far has been written.
+    func finish()
+}
+
+/// The NIO socket as a connection's sink: the caller that flushes seals the batch in its own task, and the
+/// ciphertext is written on the channel's event loop (always through its task queue, so writes keep their order
+/// whichever thread queued them). No task per connection waits for output.
+final class ChannelSink: ConnectionSink {
+    private let channel: any Channel
+    private let sealer: Mutex<ConnectionSealer>
+
+    init(channel: any Channel, sealer: ConnectionSealer) {
+        self.channel = channel
+        self.sealer = Mutex(sealer)
+    }
+
+    func send(_ plaintext: [UInt8]) -> (any Error)? {
+        let channel = self.channel
+        let buffer: ByteBuffer
+        do { buffer = try sealer.withLock { try $0.seal(plaintext, allocator: channel.allocator) } } catch {
+            return error
+        }
+        channel.eventLoop.execute { channel.writeAndFlush(buffer, promise: nil) }
+        return nil
+    }
+
+    func finish() {
+        let channel = self.channel
+        channel.eventLoop.execute {
+            // Writes complete in order: once this empty one has, everything before it is on the wire.
+            channel.writeAndFlush(channel.allocator.buffer(capacity: 0)).whenComplete { _ in
+                channel.close(promise: nil)
+            }
         }
     }
 }

@@ -93,24 +93,19 @@ package struct ConnectionRuntime: Sendable {
                 direction: direction,
                 localAddress: localAddress,
                 remoteAddress: remoteAddress,
-                session: session
+                session: session,
+                sink: ChannelSink(channel: nioChannel, sealer: result.sealer)
             )
             connection.performStartActions(startActions)
             if !result.muxerLeftover.isEmpty {
                 connection.receive(result.muxerLeftover, now: ConnectionClock.now)
             }
-            let allocator = nioChannel.allocator
             do {
                 try await established(connection)
             } catch {
+                // GoAway is written, then the socket closes; drain the reader until it does.
                 connection.close()
-                var sealer = result.sealer
-                var batch: [UInt8] = []
-                while await connection.takeOutput(&batch) {
-                    guard let ciphertext = try? sealer.seal(batch, allocator: allocator) else { break }
-                    batch = []
-                    try? await outbound.write(ciphertext)
-                }
+                while (try? await io.iterator.next()) != nil {}
                 throw error
             }
             log.debug("connection established")
@@ -129,23 +124,6 @@ package struct ConnectionRuntime: Sendable {
             }
             defer { keepalive.cancel() }
             await withDiscardingTaskGroup { group in
-                // Writer: ciphertext in the order the connection produced it; everything queued while the previous
-                // write was in flight is sealed and written as one batch.
-                group.addTask { [sealer = result.sealer] in
-                    var sealer = sealer
-                    var batch: [UInt8] = []
-                    while await connection.takeOutput(&batch) {
-                        do {
-                            let ciphertext = try sealer.seal(batch, allocator: allocator)
-                            batch = []
-                            try await outbound.write(ciphertext)
-                        } catch {
-                            connection.socketClosed(ShoalError(.closed, "write failed", cause: error))
-                            break
-                        }
-                    }
-                    nioChannel.close(promise: nil)
-                }
                 // Inbound streams: the reader starts a handler task for each stream the peer opens.
                 for id in connection.takeInboundStreams() { group.addTask { await serve(connection, id) } }
                 // Reader: frames are decrypted straight from the socket's buffer.
@@ -169,6 +147,8 @@ package struct ConnectionRuntime: Sendable {
                 } catch {
                     connection.socketClosed(ShoalError(.closed, "read failed", cause: error))
                 }
+                // Output goes straight from the connection to the socket (``ChannelSink``), which closes once the
+                // connection has failed or closed and its last frames are written.
             }
             log.debug("connection closed", metadata: ["conn.reason": "\(connection.closeReason.map { "\($0)" } ?? "")"])
         }

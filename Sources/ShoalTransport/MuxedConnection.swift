@@ -38,13 +38,17 @@ public final class MuxedConnection: Sendable {
         var finishedOrder: [YamuxStreamID] = []
         /// Continuations to resume once the lock is released (see ``locked(_:)``).
         var wakeups: [StreamWakeup] = []
-        /// Plaintext frames produced and not yet taken by the writer: everything queued between two socket writes
-        /// goes out as one batch (one encryption pass, one write, one flush).
+        /// Plaintext frames produced and not yet handed to the sink: everything queued while a batch is being
+        /// sealed goes out as the next batch (one encryption pass, one socket write).
         var pendingOutput: [UInt8] = []
-        /// The writer waiting for output.
-        var outputWaiter: CheckedContinuation<Void, any Error>?
-        /// No more output will be produced (the connection failed or closed); the writer drains and stops.
+        /// A caller is handing batches to the sink (only one at a time, so ciphertext leaves in nonce order).
+        var isFlushing = false
+        /// The current ``locked(_:)`` call claimed the flush: it drains the output once the lock is released.
+        var flushClaimed = false
+        /// No more output will be produced (the connection failed or closed); the sink closes once drained.
         var outputFinished = false
+        /// The sink was told to close.
+        var sinkFinished = false
         /// Streams the peer opened that the runtime has not yet handed to a handler (bounded by the session's cap
         /// on unacknowledged inbound streams).
         var pendingInbound: [YamuxStreamID] = []
@@ -54,6 +58,7 @@ public final class MuxedConnection: Sendable {
     private static let finishedMemory = 4096
 
     private let state: Mutex<State>
+    private let sink: any ConnectionSink
 
     init(
         id: UInt64,
@@ -62,7 +67,8 @@ public final class MuxedConnection: Sendable {
         direction: Direction,
         localAddress: Multiaddr?,
         remoteAddress: Multiaddr?,
-        session: YamuxSession
+        session: YamuxSession,
+        sink: any ConnectionSink
     ) {
         self.id = id
         self.remotePeer = remotePeer
@@ -71,6 +77,7 @@ public final class MuxedConnection: Sendable {
         self.localAddress = localAddress
         self.remoteAddress = remoteAddress
         self.state = Mutex(State(session: session))
+        self.sink = sink
     }
 
     /// Whether the connection has failed or been closed.
@@ -116,51 +123,6 @@ public final class MuxedConnection: Sendable {
     /// The socket closed or failed: every stream and waiter ends.
     func socketClosed(_ error: ShoalError?) {
         locked { s in fail(error ?? ShoalError(.closed, "connection closed by the peer"), &s) }
-    }
-
-    /// Waits for plaintext frames to send and swaps them into `batch` (which should be empty; its storage is
-    /// handed back for reuse). Frames queued while the writer was busy come out together.
-    /// - Returns: false once the connection is over and everything queued was taken.
-    func takeOutput(_ batch: inout [UInt8]) async -> Bool {
-        while true {
-            enum Step {
-                case taken
-                case end
-                case wait
-            }
-            let step: Step = locked { s in
-                if !s.pendingOutput.isEmpty {
-                    swap(&batch, &s.pendingOutput)
-                    return .taken
-                }
-                return s.outputFinished ? .end : .wait
-            }
-            switch step {
-            case .taken: return true
-            case .end: return false
-            case .wait:
-                do { try await waitForOutput() } catch { return false }
-            }
-        }
-    }
-
-    private func waitForOutput() async throws {
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let ready: Bool = locked { s in
-                    if Task.isCancelled || !s.pendingOutput.isEmpty || s.outputFinished { return true }
-                    s.outputWaiter = continuation
-                    return false
-                }
-                if ready { continuation.resume() }
-            }
-        } onCancel: {
-            let waiter = locked { s -> CheckedContinuation<Void, any Error>? in
-                defer { s.outputWaiter = nil }
-                return s.outputWaiter
-            }
-            waiter?.resume(throwing: CancellationError())
-        }
     }
 
     /// The streams the peer opened since the last call (the reader hands each to a handler task).
@@ -378,11 +340,62 @@ public final class MuxedConnection: Sendable {
     /// handler (which takes this lock) with that status lock held: resuming under this lock could deadlock.
     private func locked<R: Sendable, E: Error>(_ body: (inout State) throws(E) -> R) throws(E) -> R {
         var wakeups: [StreamWakeup] = []
-        defer { for wakeup in wakeups { wakeup.continuation.resume(with: wakeup.result) } }
+        var flush = false
+        defer {
+            for wakeup in wakeups { wakeup.continuation.resume(with: wakeup.result) }
+            if flush { flushOutput() }
+        }
         return try state.withLock { (s: inout State) throws(E) -> R in
-            defer { swap(&wakeups, &s.wakeups) }
+            defer {
+                swap(&wakeups, &s.wakeups)
+                flush = s.flushClaimed
+                s.flushClaimed = false
+            }
             return try body(&s)
         }
+    }
+
+    /// Hands the queued output to the sink, batch by batch, until none is left (called by the one caller that
+    /// claimed the flush, outside the lock: encryption runs in that caller's task). Closes the sink once the
+    /// connection is over and everything was handed over.
+    private func flushOutput() {
+        while true {
+            enum Step {
+                case send([UInt8])
+                case finish
+                case done
+            }
+            let step: Step = state.withLock { s in
+                if !s.pendingOutput.isEmpty {
+                    defer { s.pendingOutput = [] }
+                    return .send(s.pendingOutput)
+                }
+                s.isFlushing = false
+                if s.outputFinished && !s.sinkFinished {
+                    s.sinkFinished = true
+                    return .finish
+                }
+                return .done
+            }
+            switch step {
+            case .send(let batch):
+                if let error = sink.send(batch) {
+                    socketClosed(ShoalError(.closed, "write failed", cause: error))
+                }
+            case .finish:
+                sink.finish()
+                return
+            case .done:
+                return
+            }
+        }
+    }
+
+    /// Claims the flush for the current ``locked(_:)`` call if nobody is flushing.
+    private func claimFlush(_ s: inout State) {
+        guard !s.isFlushing else { return }
+        s.isFlushing = true
+        s.flushClaimed = true
     }
 
     // MARK: - Carrying out actions (called with the lock held)
@@ -398,7 +411,7 @@ public final class MuxedConnection: Sendable {
                 } else {
                     s.pendingOutput += frames
                 }
-                wakeOutputWriter(&s)
+                claimFlush(&s)
             case .streamOpened(let id):
                 s.streams[id] = StreamBuffer()
                 s.pendingInbound.append(id)
@@ -434,13 +447,6 @@ public final class MuxedConnection: Sendable {
         }
     }
 
-    private func wakeOutputWriter(_ s: inout State) {
-        if let waiter = s.outputWaiter {
-            s.outputWaiter = nil
-            s.wakeups.append(StreamWakeup(continuation: waiter, result: .success(())))
-        }
-    }
-
     private func wakeOpeners(_ s: inout State) {
         let waiters = s.openWaiters.values
         s.openWaiters.removeAll()
@@ -473,7 +479,7 @@ public final class MuxedConnection: Sendable {
         s.openWaiters.removeAll()
         for waiter in waiters { s.wakeups.append(StreamWakeup(continuation: waiter, result: .failure(error))) }
         s.outputFinished = true
-        wakeOutputWriter(&s)
+        claimFlush(&s)
         s.pendingInbound = []
     }
 }
