@@ -5,21 +5,12 @@ import ShoalSecurity
 import Synchronization
 
 /// The sending half of an established connection's framing: Noise transport frames, optionally inside the pnet
-/// XSalsa20 stream. Owned by the connection's writer task alone, so encryption runs outside every lock.
+/// XSalsa20 stream. Owned by the connection's ``ChannelSink`` and used by one flushing caller at a time, outside the
+/// connection's lock.
 struct ConnectionSealer: Sendable {
     // A copy of the handshake's transport; only its sending cipher state is used (and advanced) here.
     var noise: NoiseTransport
     var privateNetwork: PrivateNetworkConnection?
-
-    mutating func seal(_ plaintext: [UInt8], into out: inout [UInt8]) throws {
-        guard privateNetwork != nil else {
-            try noise.encrypt(plaintext, appendingTo: &out)
-            return
-        }
-        var framed: [UInt8] = []
-        try noise.encrypt(plaintext, appendingTo: &framed)
-        out += privateNetwork!.encrypt(framed)
-    }
 
     /// Seals `plaintext` into a new buffer from `allocator`: the frames are encrypted straight into the buffer's
     /// storage (no intermediate copy), and the pnet stream, if any, is applied in place.
@@ -45,17 +36,6 @@ struct ConnectionOpener: Sendable {
     // state is used here.
     var noise: NoiseTransport
     var privateNetwork: PrivateNetworkConnection?
-
-    mutating func open(_ bytes: [UInt8]) throws -> [UInt8] {
-        var plaintext: [UInt8] = []
-        if privateNetwork != nil {
-            let clear = privateNetwork!.decrypt(bytes)
-            try noise.decrypt(clear, appendingTo: &plaintext)
-        } else {
-            try noise.decrypt(bytes, appendingTo: &plaintext)
-        }
-        return plaintext
-    }
 
     /// Decrypts the frames `buffer` completes and appends their plaintext to `plaintext`, reading the socket's
     /// buffer in place (no copy) unless the network is private.

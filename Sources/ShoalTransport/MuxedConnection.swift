@@ -5,10 +5,10 @@ import Synchronization
 
 /// A secured, multiplexed connection to one peer: the yamux session over the Noise channel.
 ///
-/// It owns the pure ``YamuxSession`` machine and the encryption state behind one lock and carries out the
-/// machine's actions: it buffers each stream's received data (never more than the window the session granted),
-/// wakes readers and writers, and hands ciphertext to the connection's writer in order. The socket is driven by
-/// the connection runtime, which feeds received bytes in with ``receive(_:now:)``.
+/// It owns the pure ``YamuxSession`` machine behind one lock and carries out the machine's actions: it buffers each
+/// stream's received data (never more than the window the session granted), wakes readers and writers, and hands its
+/// output to the connection's sink in order (sealed outside the lock by the one caller that flushes). The socket is
+/// driven by the connection runtime, which decrypts received bytes and feeds them in with ``receive(_:now:)``.
 ///
 /// Waiting reads, writes and opens honour task cancellation (that is how stream deadlines are enforced).
 public final class MuxedConnection: Sendable {
@@ -404,7 +404,7 @@ public final class MuxedConnection: Sendable {
         for action in actions {
             switch action {
             case .write(let frames):
-                // Plaintext frames, in order; the writer task encrypts them outside this lock.
+                // Plaintext frames, in order; the flushing caller seals them outside this lock.
                 guard !s.outputFinished else { break }
                 if s.pendingOutput.isEmpty {
                     s.pendingOutput = frames
