@@ -144,6 +144,7 @@ extension P2PHost {
             return s.nextConnectionID
         }
         let established = Mutex<MuxedConnection?>(nil)
+        let activeStreams = LockedCounter()
         let remote = Multiaddr(channel.channel.remoteAddress)
         do {
             try await runtime.run(
@@ -156,10 +157,12 @@ extension P2PHost {
                     established.withLock { $0 = connection }
                     try self.admit(connection)
                     promise?.complete(.success(connection))
-                    self.spawn { [self] in await self.identify(connection) }
+                    if self.configuration.identifyOnConnect {
+                        self.spawn { [self] in await self.identify(connection) }
+                    }
                 },
-                serve: { connection, streamIDs in
-                    await self.serveStreams(connection, streamIDs)
+                serve: { connection, id in
+                    await self.serveStream(connection, id, active: activeStreams)
                 }
             )
         } catch {

@@ -31,23 +31,16 @@ extension P2PHost {
 
     // MARK: - Inbound streams
 
-    func serveStreams(_ connection: MuxedConnection, _ streamIDs: AsyncStream<YamuxStreamID>) async {
-        let active = LockedCounter()
-        let limit = configuration.limits.maximumInboundStreamsPerConnection
-        await withDiscardingTaskGroup { group in
-            for await id in streamIDs {
-                let admitted = active.increment(ifBelow: limit)
-                guard admitted else {
-                    logger.debug("inbound stream limit reached", metadata: ["peer.id": "\(connection.remotePeer)"])
-                    connection.reset(id)
-                    continue
-                }
-                group.addTask {
-                    await self.handleInboundStream(connection, id)
-                    active.decrement()
-                }
-            }
+    /// Serves one inbound stream of `connection` (called in its own task by the connection runtime), within the
+    /// per-connection limit counted by `active`.
+    func serveStream(_ connection: MuxedConnection, _ id: YamuxStreamID, active: LockedCounter) async {
+        guard active.increment(ifBelow: configuration.limits.maximumInboundStreamsPerConnection) else {
+            logger.debug("inbound stream limit reached", metadata: ["peer.id": "\(connection.remotePeer)"])
+            connection.reset(id)
+            return
         }
+        await handleInboundStream(connection, id)
+        active.decrement()
     }
 
     private func handleInboundStream(_ connection: MuxedConnection, _ id: YamuxStreamID) async {

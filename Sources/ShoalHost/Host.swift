@@ -55,6 +55,10 @@ public final class P2PHost: Sendable {
         var jobs: AsyncStream<Job>.Continuation?
         var idleSince: [UInt64: Duration] = [:]
         var signedRecord: (addresses: [Multiaddr], envelope: [UInt8])?
+        /// The identify message without its observed address, for these listen addresses and protocols.
+        var identifyMessage: (addresses: [Multiaddr], protocols: [String], bytes: [UInt8])?
+        /// The last signed peer record verified per peer (bounded by ``Identify/maximumVerifiedRecords``).
+        var verifiedRecords: [PeerID: SignedPeerRecord] = [:]
         /// Redundant connections (a simultaneous dial's loser) that close once their streams are done.
         var draining: [UInt64: MuxedConnection] = [:]
     }

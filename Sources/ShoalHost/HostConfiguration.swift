@@ -33,6 +33,10 @@ public struct HostConfiguration: Sendable {
     public var idleTimeout: Duration?
     /// The yamux settings of every connection.
     public var yamux: YamuxConfiguration
+    /// Whether identify runs on every new connection (default true). Turning it off saves one stream, one
+    /// identify message each way and one signed-record verification per connection; benchmarks use it to measure
+    /// the bare connection setup.
+    public var identifyOnConnect: Bool
     /// Where the host logs (debug for connection events, never key material).
     public var logger: Logger
 
@@ -57,6 +61,7 @@ public struct HostConfiguration: Sendable {
         // A 2 MiB receive window per stream (announced on SYN/ACK; peers start at 256 KiB), so one stream can fill a
         // fast link without waiting for window updates: go-libp2p auto-tunes up to 16 MiB.
         self.yamux = YamuxConfiguration(receiveWindow: 2 * 1024 * 1024)
+        self.identifyOnConnect = true
         self.logger = logger
     }
 }

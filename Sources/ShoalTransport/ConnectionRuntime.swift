@@ -40,8 +40,8 @@ package struct ConnectionRuntime: Sendable {
     /// - Parameters:
     ///   - established: called once the peer is authenticated, before any stream is read. Throwing (the gater
     ///     refused the peer, the limits are full) closes the connection.
-    ///   - serve: runs for the life of the connection with the stream IDs the peer opens; it should return once the
-    ///     sequence ends.
+    ///   - serve: runs once for each stream the peer opens, in a task of the connection's group (started by the
+    ///     reader: no task waits for inbound streams).
     /// - Throws: the upgrade's error (handshake failed, timed out, peer refused).
     package func run(
         channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>,
@@ -49,7 +49,7 @@ package struct ConnectionRuntime: Sendable {
         expectedPeer: PeerID?,
         connectionID: UInt64,
         established: @Sendable (MuxedConnection) async throws -> Void,
-        serve: @escaping @Sendable (MuxedConnection, AsyncStream<YamuxStreamID>) async -> Void
+        serve: @escaping @Sendable (MuxedConnection, YamuxStreamID) async -> Void
     ) async throws {
         let nioChannel = channel.channel
         let localAddress = Multiaddr(nioChannel.localAddress)
@@ -60,8 +60,8 @@ package struct ConnectionRuntime: Sendable {
             nioChannel.close(promise: nil)
         }
         var log = logger
-        log[metadataKey: "conn.id"] = "\(connectionID)"
-        log[metadataKey: "conn.direction"] = "\(direction.rawValue)"
+        log[metadataKey: "conn.id"] = .stringConvertible(connectionID)
+        log[metadataKey: "conn.direction"] = .string(direction.rawValue)
 
         try await channel.executeThenClose { inbound, outbound in
             var io = NIOChunkIO(iterator: inbound.makeAsyncIterator(), outbound: outbound)
@@ -82,10 +82,8 @@ package struct ConnectionRuntime: Sendable {
                 throw error
             }
             let remotePeer = PeerID(publicKey: result.remotePublicKey)
-            log[metadataKey: "peer.id"] = "\(remotePeer)"
+            log[metadataKey: "peer.id"] = .stringConvertible(remotePeer)
 
-            let (output, outputContinuation) = AsyncStream<[UInt8]>.makeStream()
-            let (streamIDs, streamIDContinuation) = AsyncStream<YamuxStreamID>.makeStream()
             var session = YamuxSession(role: direction == .outbound ? .client : .server, configuration: yamux)
             let startActions = session.start(now: ConnectionClock.now)
             let connection = MuxedConnection(
@@ -96,8 +94,7 @@ package struct ConnectionRuntime: Sendable {
                 localAddress: localAddress,
                 remoteAddress: remoteAddress,
                 session: session,
-                output: outputContinuation,
-                inboundStreams: streamIDContinuation
+                sink: ChannelSink(channel: nioChannel, sealer: result.sealer)
             )
             connection.performStartActions(startActions)
             if !result.muxerLeftover.isEmpty {
@@ -106,61 +103,52 @@ package struct ConnectionRuntime: Sendable {
             do {
                 try await established(connection)
             } catch {
+                // GoAway is written, then the socket closes; drain the reader until it does.
                 connection.close()
-                var sealer = result.sealer
-                for await frames in output {
-                    var ciphertext: [UInt8] = []
-                    guard (try? sealer.seal(frames, into: &ciphertext)) != nil else { break }
-                    try? await outbound.write(ByteBuffer(bytes: ciphertext))
-                }
+                while (try? await io.iterator.next()) != nil {}
                 throw error
             }
             log.debug("connection established")
 
-            await withTaskGroup(of: Void.self) { timers in
-                // Keepalive: the session's timer, checked four times a second.
-                timers.addTask {
-                    while !Task.isCancelled && !connection.isClosed {
-                        try? await Task.sleep(for: .milliseconds(250))
-                        connection.tick(now: ConnectionClock.now)
-                    }
+            // Keepalive: the session's timer, checked four times a second on the connection's event loop (a
+            // scheduled callback rather than a sleeping task: nothing per connection waits in the task pool).
+            let keepalive = nioChannel.eventLoop.scheduleRepeatedTask(
+                initialDelay: .milliseconds(250),
+                delay: .milliseconds(250)
+            ) { task in
+                if connection.isClosed {
+                    task.cancel()
+                } else {
+                    connection.tick(now: ConnectionClock.now)
                 }
-                await withDiscardingTaskGroup { group in
-                    // Writer: ciphertext in the order the connection produced it.
-                    group.addTask { [sealer = result.sealer] in
-                        var sealer = sealer
-                        var ciphertext: [UInt8] = []
-                        for await frames in output {
-                            ciphertext.removeAll(keepingCapacity: true)
-                            do {
-                                try sealer.seal(frames, into: &ciphertext)
-                                try await outbound.write(ByteBuffer(bytes: ciphertext))
-                            } catch {
-                                connection.socketClosed(ShoalError(.closed, "write failed", cause: error))
-                                break
+            }
+            defer { keepalive.cancel() }
+            await withDiscardingTaskGroup { group in
+                // Inbound streams: the reader starts a handler task for each stream the peer opens.
+                for id in connection.takeInboundStreams() { group.addTask { await serve(connection, id) } }
+                // Reader: frames are decrypted straight from the socket's buffer.
+                var opener = result.opener
+                var plaintext: [UInt8] = []
+                do {
+                    while let chunk = try await io.iterator.next() {
+                        do { try opener.open(chunk, appendingTo: &plaintext) } catch {
+                            connection.receiveFailed(error)
+                            break
+                        }
+                        if !plaintext.isEmpty {
+                            connection.receive(plaintext, now: ConnectionClock.now)
+                            plaintext = []
+                            for id in connection.takeInboundStreams() {
+                                group.addTask { await serve(connection, id) }
                             }
                         }
-                        nioChannel.close(promise: nil)
                     }
-                    // Inbound streams.
-                    group.addTask { await serve(connection, streamIDs) }
-                    // Reader.
-                    var opener = result.opener
-                    do {
-                        while let chunk = try await io.iterator.next() {
-                            let plaintext: [UInt8]
-                            do { plaintext = try opener.open(Array(chunk.readableBytesView)) } catch {
-                                connection.receiveFailed(error)
-                                break
-                            }
-                            if !plaintext.isEmpty { connection.receive(plaintext, now: ConnectionClock.now) }
-                        }
-                        connection.socketClosed(nil)
-                    } catch {
-                        connection.socketClosed(ShoalError(.closed, "read failed", cause: error))
-                    }
+                    connection.socketClosed(nil)
+                } catch {
+                    connection.socketClosed(ShoalError(.closed, "read failed", cause: error))
                 }
-                timers.cancelAll()
+                // Output goes straight from the connection to the socket (``ChannelSink``), which closes once the
+                // connection has failed or closed and its last frames are written.
             }
             log.debug("connection closed", metadata: ["conn.reason": "\(connection.closeReason.map { "\($0)" } ?? "")"])
         }

@@ -5,10 +5,10 @@ import Synchronization
 
 /// A secured, multiplexed connection to one peer: the yamux session over the Noise channel.
 ///
-/// It owns the pure ``YamuxSession`` machine and the encryption state behind one lock and carries out the
-/// machine's actions: it buffers each stream's received data (never more than the window the session granted),
-/// wakes readers and writers, and hands ciphertext to the connection's writer in order. The socket is driven by
-/// the connection runtime, which feeds received bytes in with ``receive(_:now:)``.
+/// It owns the pure ``YamuxSession`` machine behind one lock and carries out the machine's actions: it buffers each
+/// stream's received data (never more than the window the session granted), wakes readers and writers, and hands its
+/// output to the connection's sink in order (sealed outside the lock by the one caller that flushes). The socket is
+/// driven by the connection runtime, which decrypts received bytes and feeds them in with ``receive(_:now:)``.
 ///
 /// Waiting reads, writes and opens honour task cancellation (that is how stream deadlines are enforced).
 public final class MuxedConnection: Sendable {
@@ -38,14 +38,27 @@ public final class MuxedConnection: Sendable {
         var finishedOrder: [YamuxStreamID] = []
         /// Continuations to resume once the lock is released (see ``locked(_:)``).
         var wakeups: [StreamWakeup] = []
+        /// Plaintext frames produced and not yet handed to the sink: everything queued while a batch is being
+        /// sealed goes out as the next batch (one encryption pass, one socket write).
+        var pendingOutput: [UInt8] = []
+        /// A caller is handing batches to the sink (only one at a time, so ciphertext leaves in nonce order).
+        var isFlushing = false
+        /// The current ``locked(_:)`` call claimed the flush: it drains the output once the lock is released.
+        var flushClaimed = false
+        /// No more output will be produced (the connection failed or closed); the sink closes once drained.
+        var outputFinished = false
+        /// The sink was told to close.
+        var sinkFinished = false
+        /// Streams the peer opened that the runtime has not yet handed to a handler (bounded by the session's cap
+        /// on unacknowledged inbound streams).
+        var pendingInbound: [YamuxStreamID] = []
     }
 
     /// How many cleanly ended stream IDs are remembered.
     private static let finishedMemory = 4096
 
     private let state: Mutex<State>
-    private let output: AsyncStream<[UInt8]>.Continuation
-    private let inboundStreams: AsyncStream<YamuxStreamID>.Continuation
+    private let sink: any ConnectionSink
 
     init(
         id: UInt64,
@@ -55,8 +68,7 @@ public final class MuxedConnection: Sendable {
         localAddress: Multiaddr?,
         remoteAddress: Multiaddr?,
         session: YamuxSession,
-        output: AsyncStream<[UInt8]>.Continuation,
-        inboundStreams: AsyncStream<YamuxStreamID>.Continuation
+        sink: any ConnectionSink
     ) {
         self.id = id
         self.remotePeer = remotePeer
@@ -65,8 +77,7 @@ public final class MuxedConnection: Sendable {
         self.localAddress = localAddress
         self.remoteAddress = remoteAddress
         self.state = Mutex(State(session: session))
-        self.output = output
-        self.inboundStreams = inboundStreams
+        self.sink = sink
     }
 
     /// Whether the connection has failed or been closed.
@@ -112,6 +123,15 @@ public final class MuxedConnection: Sendable {
     /// The socket closed or failed: every stream and waiter ends.
     func socketClosed(_ error: ShoalError?) {
         locked { s in fail(error ?? ShoalError(.closed, "connection closed by the peer"), &s) }
+    }
+
+    /// The streams the peer opened since the last call (the reader hands each to a handler task).
+    func takeInboundStreams() -> [YamuxStreamID] {
+        locked { s in
+            guard !s.pendingInbound.isEmpty else { return [] }
+            defer { s.pendingInbound = [] }
+            return s.pendingInbound
+        }
     }
 
     // MARK: - Streams
@@ -320,11 +340,62 @@ public final class MuxedConnection: Sendable {
     /// handler (which takes this lock) with that status lock held: resuming under this lock could deadlock.
     private func locked<R: Sendable, E: Error>(_ body: (inout State) throws(E) -> R) throws(E) -> R {
         var wakeups: [StreamWakeup] = []
-        defer { for wakeup in wakeups { wakeup.continuation.resume(with: wakeup.result) } }
+        var flush = false
+        defer {
+            for wakeup in wakeups { wakeup.continuation.resume(with: wakeup.result) }
+            if flush { flushOutput() }
+        }
         return try state.withLock { (s: inout State) throws(E) -> R in
-            defer { swap(&wakeups, &s.wakeups) }
+            defer {
+                swap(&wakeups, &s.wakeups)
+                flush = s.flushClaimed
+                s.flushClaimed = false
+            }
             return try body(&s)
         }
+    }
+
+    /// Hands the queued output to the sink, batch by batch, until none is left (called by the one caller that
+    /// claimed the flush, outside the lock: encryption runs in that caller's task). Closes the sink once the
+    /// connection is over and everything was handed over.
+    private func flushOutput() {
+        while true {
+            enum Step {
+                case send([UInt8])
+                case finish
+                case done
+            }
+            let step: Step = state.withLock { s in
+                if !s.pendingOutput.isEmpty {
+                    defer { s.pendingOutput = [] }
+                    return .send(s.pendingOutput)
+                }
+                s.isFlushing = false
+                if s.outputFinished && !s.sinkFinished {
+                    s.sinkFinished = true
+                    return .finish
+                }
+                return .done
+            }
+            switch step {
+            case .send(let batch):
+                if let error = sink.send(batch) {
+                    socketClosed(ShoalError(.closed, "write failed", cause: error))
+                }
+            case .finish:
+                sink.finish()
+                return
+            case .done:
+                return
+            }
+        }
+    }
+
+    /// Claims the flush for the current ``locked(_:)`` call if nobody is flushing.
+    private func claimFlush(_ s: inout State) {
+        guard !s.isFlushing else { return }
+        s.isFlushing = true
+        s.flushClaimed = true
     }
 
     // MARK: - Carrying out actions (called with the lock held)
@@ -333,11 +404,17 @@ public final class MuxedConnection: Sendable {
         for action in actions {
             switch action {
             case .write(let frames):
-                // Plaintext frames, in order; the writer task encrypts them outside this lock.
-                output.yield(frames)
+                // Plaintext frames, in order; the flushing caller seals them outside this lock.
+                guard !s.outputFinished else { break }
+                if s.pendingOutput.isEmpty {
+                    s.pendingOutput = frames
+                } else {
+                    s.pendingOutput += frames
+                }
+                claimFlush(&s)
             case .streamOpened(let id):
                 s.streams[id] = StreamBuffer()
-                inboundStreams.yield(id)
+                s.pendingInbound.append(id)
             case .streamAcknowledged:
                 wakeOpeners(&s)
             case .data(let id, let bytes):
@@ -401,7 +478,8 @@ public final class MuxedConnection: Sendable {
         let waiters = s.openWaiters.values
         s.openWaiters.removeAll()
         for waiter in waiters { s.wakeups.append(StreamWakeup(continuation: waiter, result: .failure(error))) }
-        output.finish()
-        inboundStreams.finish()
+        s.outputFinished = true
+        claimFlush(&s)
+        s.pendingInbound = []
     }
 }

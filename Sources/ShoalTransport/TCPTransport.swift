@@ -6,6 +6,13 @@ public import ShoalMultiformats
 /// TCP sockets through SwiftNIO: listening and dialing multiaddrs. Connections come out as NIO async channels for
 /// ``ConnectionRuntime`` to upgrade; nothing above the host sees NIO types.
 public struct TCPTransport: Sendable {
+    /// How connections size their socket reads: small while idle (NIO keeps one small pooled buffer per
+    /// connection: one read per wake-up, `maxMessagesPerRead` 1), growing to 256 KiB under load so that a read
+    /// carries several Noise frames.
+    static var receiveAllocator: AdaptiveRecvByteBufferAllocator {
+        AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 1024, maximum: 256 * 1024)
+    }
+
     /// The event loops the sockets run on.
     public let group: MultiThreadedEventLoopGroup
 
@@ -31,6 +38,8 @@ public struct TCPTransport: Sendable {
                 .serverChannelOption(.backlog, value: backlog)
                 .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
                 .childChannelOption(.socketOption(.so_keepalive), value: 1)
+                .childChannelOption(.recvAllocator, value: Self.receiveAllocator)
+                .childChannelOption(.maxMessagesPerRead, value: 1)
                 .bind(host: endpoint.host, port: Int(endpoint.port)) { channel in
                     channel.eventLoop.makeCompletedFuture {
                         try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
@@ -49,15 +58,22 @@ public struct TCPTransport: Sendable {
     package func dial(_ address: Multiaddr, timeout: Duration) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
         let endpoint = try TCPEndpoint(address)
         do {
-            return try await ClientBootstrap(group: group)
+            let bootstrap = ClientBootstrap(group: group)
                 .channelOption(.socketOption(.tcp_nodelay), value: 1)
                 .channelOption(.socketOption(.so_keepalive), value: 1)
+                .channelOption(.recvAllocator, value: Self.receiveAllocator)
+                .channelOption(.maxMessagesPerRead, value: 1)
                 .connectTimeout(.nanoseconds(timeout.nanosecondsClamped))
-                .connect(host: endpoint.host, port: Int(endpoint.port)) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                    }
+            let wrap: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
                 }
+            }
+            // A literal address is connected to directly (no resolver, no Happy Eyeballs).
+            if !endpoint.isName, let target = try? SocketAddress(ipAddress: endpoint.host, port: Int(endpoint.port)) {
+                return try await bootstrap.connect(to: target, channelInitializer: wrap)
+            }
+            return try await bootstrap.connect(host: endpoint.host, port: Int(endpoint.port), channelInitializer: wrap)
         } catch {
             throw ShoalError(.io, "cannot connect to \(endpoint)", cause: error)
         }

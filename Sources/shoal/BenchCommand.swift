@@ -30,6 +30,29 @@ private func measure(_ body: () async throws -> Void) async rethrows -> Double {
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
 
+/// CPU seconds (user + system) used so far by this process, all threads.
+private func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+    let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    return user + system
+}
+
+/// CPU seconds used so far by the calling thread.
+private func threadCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// CPU seconds of `body` on the calling thread (`body` must not suspend).
+private func measureThreadCPU(_ body: () throws -> Void) rethrows -> Double {
+    let start = threadCPUSeconds()
+    try body()
+    return threadCPUSeconds() - start
+}
+
 /// The resident set size of this process, in bytes (Linux /proc/self/statm).
 private func residentBytes() -> Int {
     guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
@@ -61,10 +84,20 @@ struct TransportBench: AsyncParsableCommand {
         var perfUploadMBps: Double
         var perfDownloadMBps: Double
         var throughputRatio: Double
+        var chachaMBPerCPUSecond: Double
+        var perfMBPerCPUSecond: Double
+        var cryptoShareOfPerfCPU: Double
+        var cryptoFloorSetupsPerSecondOneCore: Double
         var setupsPerSecond: Double
+        var setupsPerSecondWithoutIdentify: Double
+        var setupRatioToCryptoFloor: Double
+        var cryptoFloorCPUMicrosecondsPerSetup: Double
+        var cpuMicrosecondsPerSetup: Double
+        var cpuMicrosecondsPerSetupWithoutIdentify: Double
         var setupConnections: Int
         var idleConnections: Int
         var bytesPerIdleConnection: Int
+        var bytesPerIdleConnectionEnd: Int
         var bytesPerIdleHost: Int
     }
 
@@ -75,74 +108,113 @@ struct TransportBench: AsyncParsableCommand {
         var output = [UInt8](repeating: 0, count: 65535)
         let nonce = [UInt8](repeating: 0, count: 12)
         let rounds = 4096
+        var chachaCPU = 0.0
         let chachaSeconds = try await measure {
-            try frame.withUnsafeBytes { plaintext in
-                try nonce.withUnsafeBytes { n in
-                    try output.withUnsafeMutableBytes { out in
-                        for _ in 0..<rounds {
-                            _ = try ChaCha20Poly1305.seal(plaintext, into: out, key: key, nonce: n)
+            chachaCPU = try measureThreadCPU {
+                try frame.withUnsafeBytes { plaintext in
+                    try nonce.withUnsafeBytes { n in
+                        try output.withUnsafeMutableBytes { out in
+                            for _ in 0..<rounds {
+                                _ = try ChaCha20Poly1305.seal(plaintext, into: out, key: key, nonce: n)
+                            }
                         }
                     }
                 }
             }
         }
         let chacha = Double(rounds * frame.count) / chachaSeconds / 1e6
+        let chachaPerCPU = Double(rounds * frame.count) / chachaCPU / 1e6
+
+        // 2. The crypto floor of one connection setup, one core: two X25519 key generations, six DH, two
+        //    signatures and two verifications (the Noise XX handshake with the libp2p payload, both ends).
+        let floorRounds = 200
+        var floorCPU = 0.0
+        let floorSeconds = try await measure {
+            let identity = Ed25519.PrivateKey()
+            let message = [UInt8](repeating: 7, count: 56)
+            floorCPU = try measureThreadCPU {
+                for _ in 0..<floorRounds {
+                    let a = X25519.PrivateKey()
+                    let b = X25519.PrivateKey()
+                    for _ in 0..<6 { _ = try a.sharedSecret(with: b.publicKey) }
+                    for _ in 0..<2 {
+                        let signature = identity.signature(for: message)
+                        guard identity.publicKey.isValidSignature(signature, for: message) else {
+                            throw CLIError(message: "signature did not verify", status: 1)
+                        }
+                    }
+                }
+            }
+        }
+        let floorRate = Double(floorRounds) / floorSeconds
+        let floorCPUPerSetup = floorCPU / Double(floorRounds)
 
         let loopback = try Multiaddr("/ip4/127.0.0.1/tcp/0")
         var serverConfiguration = HostConfiguration(listenAddresses: [loopback])
         serverConfiguration.limits.maximumConnections = idle + connections + 100
         serverConfiguration.limits.maximumPendingInbound = 512
+        var quietServer = serverConfiguration
+        quietServer.identity = PrivateKey()
+        quietServer.identifyOnConnect = false
         let output2 = try await withHost(serverConfiguration) { server in
             let address = server.dialableAddresses[0]
 
-            // 2. Throughput: the perf protocol, one stream, both directions in turn.
-            let (up, down) = try await stage("throughput") {
+            // 3. Throughput: the perf protocol, one stream, both directions in turn.
+            let (up, down, perfCPU) = try await stage("throughput") {
                 try await withHost(HostConfiguration()) { client in
                     let peer = try await client.connect(address)
                     _ = try await client.perf(peer, upload: 16 << 20, download: 16 << 20)  // warm up
+                    let cpuBefore = processCPUSeconds()
                     let upload = try await client.perf(peer, upload: bytes, download: 0)
                     let download = try await client.perf(peer, upload: 0, download: bytes)
                     return (
                         Double(bytes) / upload.uploadSeconds / 1e6,
-                        Double(bytes) / download.downloadSeconds / 1e6
+                        Double(bytes) / download.downloadSeconds / 1e6,
+                        processCPUSeconds() - cpuBefore
                     )
                 }
             }
 
-            // 3. Connection setups per second: TCP + Noise + yamux + one ping, then close; 8 client hosts in parallel,
-            //    each dialing a new connection after closing the last (identify runs on each, both ways).
+            // 4. Connection setups per second: TCP + Noise + yamux + one ping, then close; 8 client hosts in parallel,
+            //    each dialing a new connection once the last one is gone. With identify (both ways, as by default)
+            //    and without (both hosts configured not to run it on connect).
             let perClient = max(connections / 8, 1)
+            let setupCPUBefore = processCPUSeconds()
             let setupSeconds = try await stage("connection setups") {
-                try await measure {
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        for _ in 0..<8 {
-                            group.addTask {
-                                try await withHost(HostConfiguration()) { client in
-                                    for _ in 0..<perClient {
-                                        let peer = try await client.connect(address)
-                                        _ = try await client.ping(peer)
-                                        client.disconnect(peer)
-                                        while client.connectedPeers.contains(peer) { await Task.yield() }
-                                    }
-                                }
-                            }
-                        }
-                        try await group.waitForAll()
-                    }
+                try await SetupRate.measure(clients: 8, perClient: perClient, to: server, identify: true)
+            }
+            let setupCPU = processCPUSeconds() - setupCPUBefore
+            let quietCPUBefore = processCPUSeconds()
+            let quietSeconds = try await stage("connection setups without identify") {
+                try await withHost(quietServer) { quiet in
+                    try await SetupRate.measure(clients: 8, perClient: perClient, to: quiet, identify: false)
                 }
             }
 
-            // 4. Memory per idle connection: RSS growth while `idle` clients stay connected (both ends here).
+            let quietCPU = processCPUSeconds() - quietCPUBefore
+
+            // 5. Memory per idle connection: RSS growth while `idle` clients stay connected (both ends here).
             let memory = try await stage("idle memory") { try await IdleConnections.measure(idle, to: address) }
+            let setups = Double(perClient * 8) / setupSeconds
             return Output(
                 chachaMBps: chacha,
                 perfUploadMBps: up,
                 perfDownloadMBps: down,
                 throughputRatio: min(up, down) / chacha,
-                setupsPerSecond: Double(perClient * 8) / setupSeconds,
+                chachaMBPerCPUSecond: chachaPerCPU,
+                perfMBPerCPUSecond: Double(2 * bytes) / perfCPU / 1e6,
+                cryptoShareOfPerfCPU: 2 * Double(2 * bytes) / 1e6 / chachaPerCPU / perfCPU,
+                cryptoFloorSetupsPerSecondOneCore: floorRate,
+                setupsPerSecond: setups,
+                setupsPerSecondWithoutIdentify: Double(perClient * 8) / quietSeconds,
+                setupRatioToCryptoFloor: setups / floorRate,
+                cryptoFloorCPUMicrosecondsPerSetup: floorCPUPerSetup * 1e6,
+                cpuMicrosecondsPerSetup: setupCPU / Double(perClient * 8) * 1e6,
+                cpuMicrosecondsPerSetupWithoutIdentify: quietCPU / Double(perClient * 8) * 1e6,
                 setupConnections: perClient * 8,
                 idleConnections: idle,
                 bytesPerIdleConnection: memory.connections / max(idle, 1),
+                bytesPerIdleConnectionEnd: memory.connections / max(idle, 1) / 2,
                 bytesPerIdleHost: memory.hosts / max(idle, 1)
             )
         }
@@ -150,21 +222,108 @@ struct TransportBench: AsyncParsableCommand {
             try JSONOutput.print(output2)
             return
         }
-        print(String(format: "ChaCha20-Poly1305 seal, one core:        %8.1f MB/s", output2.chachaMBps))
-        print(String(format: "perf upload (Noise+yamux, loopback):     %8.1f MB/s", output2.perfUploadMBps))
-        print(String(format: "perf download:                           %8.1f MB/s", output2.perfDownloadMBps))
-        print(String(format: "throughput / ChaCha ceiling:             %8.2f", output2.throughputRatio))
+        print(String(format: "ChaCha20-Poly1305 seal, one core:          %8.1f MB/s", output2.chachaMBps))
+        print(String(format: "perf upload (Noise+yamux, loopback):       %8.1f MB/s", output2.perfUploadMBps))
+        print(String(format: "perf download:                             %8.1f MB/s", output2.perfDownloadMBps))
+        print(String(format: "throughput / ChaCha ceiling:               %8.2f", output2.throughputRatio))
         print(
             String(
-                format: "connection setups (TCP+Noise+yamux+ping): %7.0f /s over %d",
+                format:
+                    "  CPU: ChaCha %.0f MB per CPU-s; perf %.0f MB per process CPU-s (both ends); crypto share %.2f",
+                output2.chachaMBPerCPUSecond,
+                output2.perfMBPerCPUSecond,
+                output2.cryptoShareOfPerfCPU
+            )
+        )
+        print(
+            String(
+                format: "setup crypto floor, one core (2 keygen, 6 DH, 2 sign, 2 verify): %7.0f /s",
+                output2.cryptoFloorSetupsPerSecondOneCore
+            )
+        )
+        print(
+            String(
+                format: "connection setups (TCP+Noise+yamux+ping+identify): %7.0f /s over %d",
                 output2.setupsPerSecond,
                 output2.setupConnections
             )
         )
         print(
-            "memory per idle connection (both ends):  \(output2.bytesPerIdleConnection / 1024) KiB over \(output2.idleConnections)"
+            String(
+                format: "connection setups without identify:                %7.0f /s",
+                output2.setupsPerSecondWithoutIdentify
+            )
+        )
+        print(String(format: "setups / one-core crypto floor:            %8.2f", output2.setupRatioToCryptoFloor))
+        print(
+            String(
+                format: "  CPU per setup (both ends): %.0f us with identify, %.0f us without; crypto floor %.0f us",
+                output2.cpuMicrosecondsPerSetup,
+                output2.cpuMicrosecondsPerSetupWithoutIdentify,
+                output2.cryptoFloorCPUMicrosecondsPerSetup
+            )
+        )
+        print(
+            "memory per idle connection: \(output2.bytesPerIdleConnection / 1024) KiB (both ends), "
+                + "\(output2.bytesPerIdleConnectionEnd / 1024) KiB per end, over \(output2.idleConnections)"
         )
         print("  (client hosts themselves, measured apart: \(output2.bytesPerIdleHost / 1024) KiB each)")
+    }
+}
+
+/// Connection setups: `clients` hosts in parallel, each connecting, pinging and disconnecting `perClient` times.
+enum SetupRate {
+    /// - Returns: the wall-clock seconds of all setups.
+    static func measure(clients: Int, perClient: Int, to server: P2PHost, identify: Bool) async throws -> Double {
+        let address = server.dialableAddresses[0]
+        var configuration = HostConfiguration()
+        configuration.identifyOnConnect = identify
+        let hosts = AsyncStream<Void>.makeStream()
+        let start = Gate()
+        let clock = ContinuousClock()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            for _ in 0..<clients {
+                var own = configuration
+                own.identity = PrivateKey()
+                group.addTask { [own] in
+                    try await withHost(own) { client in
+                        var events = client.events().makeAsyncIterator()
+                        var serverEvents = server.events().makeAsyncIterator()
+                        hosts.continuation.yield()
+                        await start.wait()
+                        for _ in 0..<perClient {
+                            let peer = try await client.connect(address)
+                            _ = try await client.ping(peer)
+                            client.disconnect(peer)
+                            // Wait until both ends have dropped the connection: a new dial would otherwise reuse it
+                            // here, or meet the old one still open at the server (which keeps the older of two
+                            // connections from the same dialer and closes the new one).
+                            while client.connectedPeers.contains(peer) {
+                                guard await events.next() != nil else { break }
+                            }
+                            while server.connectedPeers.contains(client.peerID) {
+                                guard await serverEvents.next() != nil else { break }
+                            }
+                        }
+                    }
+                }
+            }
+            var ready = 0
+            for await _ in hosts.stream {
+                ready += 1
+                if ready == clients { break }
+            }
+            let began = clock.now
+            start.open()
+            try await group.waitForAll()
+            return (clock.now - began).seconds
+        }
+    }
+}
+
+extension Duration {
+    fileprivate var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }
 

@@ -34,21 +34,46 @@ enum Identify {
     static let maximumMessageLength = 8192
     /// Messages read per exchange (go sends up to two).
     static let maximumMessages = 10
+    /// The protobuf key of `observedAddr` (field 4, length-delimited).
+    static let observedAddressTag: UInt8 = 4 << 3 | 2
+    /// The most verified signed peer records remembered (to skip verifying the same envelope again).
+    static let maximumVerifiedRecords = 1024
 }
 
 extension P2PHost {
-    /// The identify message this host sends to `connection`'s peer.
+    /// The identify message this host sends to a peer seen at `observed`.
+    ///
+    /// Everything but the observed address is the same for every peer: it is serialized once per set of listen
+    /// addresses and protocols and cached; the observed address is appended as its own field (protobuf fields may
+    /// come in any order).
     func identifyMessage(observed: Multiaddr?) -> [UInt8] {
-        var message = Shoal_Identify_Identify()
-        message.protocolVersion = configuration.protocolVersion
-        message.agentVersion = configuration.agentVersion
-        message.publicKey = Data(configuration.identity.publicKey.protobufBytes)
         let addresses = listenAddresses
-        message.listenAddrs = addresses.map { Data($0.bytes) }
-        if let observed { message.observedAddr = Data(observed.bytes) }
-        message.protocols = registry.announcedProtocolIDs
-        message.signedPeerRecord = Data(signedRecord(for: addresses))
-        return (try? message.serializedBytes()) ?? []
+        let protocols = registry.announcedProtocolIDs
+        let cached = state.withLock { s in
+            s.identifyMessage.flatMap { $0.addresses == addresses && $0.protocols == protocols ? $0.bytes : nil }
+        }
+        var bytes: [UInt8]
+        if let cached {
+            bytes = cached
+        } else {
+            var message = Shoal_Identify_Identify()
+            message.protocolVersion = configuration.protocolVersion
+            message.agentVersion = configuration.agentVersion
+            message.publicKey = Data(configuration.identity.publicKey.protobufBytes)
+            message.listenAddrs = addresses.map { Data($0.bytes) }
+            message.protocols = protocols
+            message.signedPeerRecord = Data(signedRecord(for: addresses))
+            bytes = (try? message.serializedBytes()) ?? []
+            let built = bytes
+            state.withLock { $0.identifyMessage = (addresses, protocols, built) }
+        }
+        if let observed {
+            let field = observed.bytes
+            bytes.append(Identify.observedAddressTag)
+            bytes += UVarint.encode(UInt64(field.count))
+            bytes += field
+        }
+        return bytes
     }
 
     /// Our signed peer record for `addresses`, signed once per address set (not once per identify).
@@ -131,13 +156,24 @@ extension P2PHost {
             }
             info.publicKey = key
         }
-        if merged.hasSignedPeerRecord,
-            let record = try? SignedPeerRecord(envelopeBytes: Array(merged.signedPeerRecord)),
-            record.peer == peer
-        {
+        if merged.hasSignedPeerRecord, let record = verifiedRecord(Array(merged.signedPeerRecord), from: peer) {
             info.signedPeerRecord = record
         }
         return info
+    }
+
+    /// The signed peer record in `envelope` if it is valid and `peer`'s. The same envelope received again (every
+    /// identify of a peer whose addresses did not change) is not verified again.
+    func verifiedRecord(_ envelope: [UInt8], from peer: PeerID) -> SignedPeerRecord? {
+        if let known = state.withLock({ $0.verifiedRecords[peer] }), known.envelopeBytes == envelope {
+            return known
+        }
+        guard let record = try? SignedPeerRecord(envelopeBytes: envelope), record.peer == peer else { return nil }
+        state.withLock { s in
+            if s.verifiedRecords.count >= Identify.maximumVerifiedRecords { s.verifiedRecords.removeAll() }
+            s.verifiedRecords[peer] = record
+        }
+        return record
     }
 
     func apply(_ info: IdentifyInfo, push: Bool) {
