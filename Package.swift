@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "ShoalKademlia", targets: ["ShoalKademlia"]),
         .library(name: "ShoalParquet", targets: ["ShoalParquet"]),
         .library(name: "ShoalDatasets", targets: ["ShoalDatasets"]),
+        .library(name: "ShoalQuery", targets: ["ShoalQuery"]),
         .library(name: "ShoalResilience", targets: ["ShoalResilience"]),
         .library(name: "ShoalHealth", targets: ["ShoalHealth"]),
         .library(name: "Shoal", targets: ["Shoal"]),
@@ -43,6 +44,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: - Crypto (libsodium)
@@ -113,6 +115,15 @@ let package = Package(
             dependencies: ["ShoalParquet", "ShoalCore", "ShoalCrypto", "ShoalMultiformats"]
         ),
 
+        // MARK: - Query engines: federated SQL over shards (system SQLite through GRDB)
+        .target(
+            name: "ShoalQuery",
+            dependencies: [
+                "ShoalDatasets", "ShoalParquet", "ShoalCore", "ShoalMultiformats",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+
         // MARK: - Resilience, health, configuration, the Node facade
         .target(name: "ShoalResilience", dependencies: ["ShoalCore"]),
         .target(name: "ShoalHealth", dependencies: ["ShoalHost", "ShoalCore", metrics, serviceLifecycle, logging]),
@@ -123,7 +134,8 @@ let package = Package(
             name: "shoal",
             dependencies: [
                 "ShoalHost", "ShoalTransport", "ShoalSecurity", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
-                "ShoalMDNS", "ShoalKademlia", "ShoalDatasets", "ShoalParquet", "Shoal", argumentParser, logging,
+                "ShoalMDNS", "ShoalKademlia", "ShoalDatasets", "ShoalParquet", "ShoalQuery", "Shoal", argumentParser,
+                logging,
             ]
         ),
 
@@ -160,6 +172,13 @@ let package = Package(
         .testTarget(
             name: "ShoalDatasetsTests",
             dependencies: ["ShoalDatasets", "ShoalParquet", "ShoalCore", "ShoalMultiformats"]
+        ),
+        .testTarget(
+            name: "ShoalQueryTests",
+            dependencies: [
+                "ShoalQuery", "ShoalDatasets", "ShoalParquet", "ShoalCore", "ShoalMultiformats",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "ShoalMDNSTests",
