@@ -25,7 +25,10 @@ extension QueryPlanner {
                 }
             case .expression(let e):
                 var resolved = item
-                resolved.value = .expression(try columns(e, at: item.position, aliases: [:]))
+                let e = try columns(e, at: item.position, aliases: [:])
+                resolved.value = .expression(e)
+                // SQLite names an unaliased column reference by the column's own spelling.
+                if item.alias == nil, case .column(let name) = e { resolved.name = name }
                 try checkAggregateNesting(resolved.expression!, at: item.position)
                 items.append(resolved)
             }
