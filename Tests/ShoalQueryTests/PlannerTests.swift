@@ -115,6 +115,18 @@ struct ExecutorTests {
         }
     }
 
+    @Test("an execution past its deadline fails with timeout")
+    func deadline() async throws {
+        let fixture = try QueryFixture.get()
+        await #expect(throws: ShoalError(.timeout, "")) {
+            _ = try await fixture.federated(
+                "SELECT text, count(DISTINCT amount) FROM dataset GROUP BY text",
+                shards: 32,
+                options: QueryOptions(concurrency: 1, timeout: .nanoseconds(1))
+            )
+        }
+    }
+
     @Test("the cache keeps one file per shard CID and imports it once")
     func cache() throws {
         let directory = NSTemporaryDirectory() + "shoal-query-cache-\(UInt64.random(in: 0...UInt64.max))"

@@ -10,28 +10,56 @@ public struct QueryOptions: Sendable, Hashable {
     public var maxPartialRows: Int
     /// Most shards queried at the same time.
     public var concurrency: Int
+    /// The deadline of one execution (shards and merge); past it SQLite is interrupted and the query fails with
+    /// `.timeout`.
+    public var timeout: Duration
 
     /// Creates options.
-    public init(maxRows: Int = QueryPlanner.defaultMaxRows, maxPartialRows: Int = 2_000_000, concurrency: Int = 4) {
+    public init(
+        maxRows: Int = QueryPlanner.defaultMaxRows,
+        maxPartialRows: Int = 2_000_000,
+        concurrency: Int = 4,
+        timeout: Duration = .seconds(120)
+    ) {
         self.maxRows = maxRows
         self.maxPartialRows = maxPartialRows
         self.concurrency = max(1, concurrency)
+        self.timeout = timeout
     }
 }
 
 /// Runs a ``QueryPlan``: the shard query on each shard database (concurrently, bounded), then the merge in an
 /// in-memory SQLite.
 public enum FederatedExecutor {
-    /// Runs `plan` over the shard databases at `paths` (in dataset row order).
-    /// - Throws: `ShoalError` `.limitExceeded` past `options.maxPartialRows`, `.io` when a shard database cannot
-    ///   be opened or read; task cancellation interrupts SQLite.
+    /// Runs `plan` over the shard databases at `paths` (in dataset row order), within `options.timeout`.
+    /// - Throws: `ShoalError` `.limitExceeded` past `options.maxPartialRows`, `.timeout` past the deadline, `.io`
+    ///   when a shard database cannot be opened or read; task cancellation interrupts SQLite.
     public static func execute(
         _ plan: QueryPlan,
         shards paths: [String],
         options: QueryOptions
-    ) async throws
-        -> QueryResult
-    {
+    ) async throws -> QueryResult {
+        let timeout = options.timeout
+        return try await withThrowingTaskGroup(of: QueryResult.self) { group in
+            group.addTask { try await executeWithoutDeadline(plan, shards: paths, options: options) }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                throw ShoalError(.timeout, "the query did not finish within \(timeout)")
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else {
+                throw ShoalError(.internalError, "query execution produced no result")
+            }
+            return first
+        }
+    }
+
+    static func executeWithoutDeadline(
+        _ plan: QueryPlan,
+        shards paths: [String],
+        options: QueryOptions
+    ) async throws -> QueryResult {
+        try Task.checkCancellation()
         let shardSQL = plan.shardSQL
         let budget = options.maxPartialRows
         var partials = Array(repeating: [[DatabaseValue]](), count: paths.count)
@@ -54,6 +82,7 @@ public enum FederatedExecutor {
                 if next < paths.count { start() }
             }
         }
+        try Task.checkCancellation()
         return try merge(plan, partials: partials)
     }
 

@@ -60,11 +60,7 @@ public struct SQLDiagnostic: Error, Sendable, Hashable, CustomStringConvertible 
     public var error: ShoalError {
         switch kind {
         case .unsupported:
-            return ShoalError(
-                .unsupportedSQL,
-                "\(description) (federated queries run one SELECT over the table `dataset`)",
-                cause: self
-            )
+            return ShoalError(.unsupportedSQL, description, cause: self)
         case .syntax:
             return ShoalError(.sqlSyntax, description, cause: self)
         }
