@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "ShoalKademlia", targets: ["ShoalKademlia"]),
         .library(name: "ShoalParquet", targets: ["ShoalParquet"]),
         .library(name: "ShoalDatasets", targets: ["ShoalDatasets"]),
+        .library(name: "ShoalQuery", targets: ["ShoalQuery"]),
         .library(name: "ShoalVector", targets: ["ShoalVector"]),
         .library(name: "ShoalGraph", targets: ["ShoalGraph"]),
         .library(name: "ShoalResilience", targets: ["ShoalResilience"]),
@@ -46,6 +47,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: - Crypto (libsodium)
@@ -130,6 +132,14 @@ let package = Package(
             dependencies: ["ShoalParquet", "ShoalCore", "ShoalCrypto", "ShoalMultiformats"]
         ),
 
+        // MARK: - Query engines: federated SQL over shards (system SQLite through GRDB)
+        .target(
+            name: "ShoalQuery",
+            dependencies: [
+                "ShoalDatasets", "ShoalParquet", "ShoalCore", "ShoalMultiformats",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
         // MARK: - Query engines: vector search and graph expansion
         .target(
             name: "ShoalVector",
@@ -154,8 +164,8 @@ let package = Package(
             name: "shoal",
             dependencies: [
                 "ShoalHost", "ShoalTransport", "ShoalSecurity", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
-                "ShoalMDNS", "ShoalKademlia", "ShoalDatasets", "ShoalParquet", "Shoal", "ShoalMembership", "ShoalSWIM",
-                "ShoalVector", "ShoalGraph",
+                "ShoalMDNS", "ShoalKademlia", "ShoalDatasets", "ShoalParquet", "ShoalQuery", "Shoal", "ShoalMembership",
+                "ShoalSWIM", "ShoalVector", "ShoalGraph",
                 argumentParser, logging,
             ]
         ),
@@ -205,6 +215,13 @@ let package = Package(
         .testTarget(
             name: "ShoalDatasetsTests",
             dependencies: ["ShoalDatasets", "ShoalParquet", "ShoalCore", "ShoalMultiformats"]
+        ),
+        .testTarget(
+            name: "ShoalQueryTests",
+            dependencies: [
+                "ShoalQuery", "ShoalDatasets", "ShoalParquet", "ShoalCore", "ShoalMultiformats",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "ShoalMDNSTests",

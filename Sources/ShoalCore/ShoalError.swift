@@ -45,6 +45,11 @@ public struct ShoalError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let unavailable = Code("unavailable")
         /// Something inside Shoal went wrong that is not the caller's fault.
         public static let internalError = Code("internal_error")
+        /// A query uses SQL that Shoal's federated SQL does not run (a join, a subquery, a write…); the message names
+        /// the feature and its position.
+        public static let unsupportedSQL = Code("unsupported_sql")
+        /// A query does not parse; the message gives the position and what was expected.
+        public static let sqlSyntax = Code("sql_syntax")
     }
 
     /// The kind of failure.

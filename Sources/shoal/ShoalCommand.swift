@@ -25,6 +25,7 @@ struct ShoalCommand: AsyncParsableCommand {
             VersionCommand.self,
             DemoCommand.self,
             DatasetCommand.self,
+            QueryCommand.self,
             CIDCommand.self,
             BenchCommand.self,
             ConfigCommand.self,
