@@ -23,9 +23,16 @@ format:
 	$(SWIFT) format format --in-place --recursive --parallel Sources Tests Examples Package.swift
 
 # Builds every target (libraries, executables, examples, tests) and runs every Swift test suite.
+# Suites that run real sockets against deadlines (hosts, DHT, SWIM, health, mDNS, the Node). They run in a second
+# `swift test` after the compute-heavy suites (fuzzers, simulations, query and vector engines): Swift Testing runs
+# suites in parallel on a cooperative pool of one thread per core, and a CPU-bound test holding those threads for
+# seconds starves the protocol timers of the network suites (SWIM then declares healthy members dead).
+NETWORK_TESTS = ^(ShoalHostTests|ShoalDHTTests|ShoalMembershipTests|ShoalHealthTests|ShoalMDNSTests|ShoalTests\.NodeTests)\.
+
 unit-test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
-	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(BUILD_FLAGS) --skip '$(NETWORK_TESTS)'
+	$(SWIFT) test --skip-build $(BUILD_FLAGS) --filter '$(NETWORK_TESTS)'
 
 examples: deps
 	@test -x $(BIN)/CustomProtocol || $(SWIFT) build --product CustomProtocol $(BUILD_FLAGS)
