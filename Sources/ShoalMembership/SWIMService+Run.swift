@@ -188,7 +188,12 @@ extension SWIMService {
                 case .running:
                     if !s.joined, !s.joinInFlight, !configuration.seeds.isEmpty, now >= s.nextJoinAt {
                         s.joinInFlight = true
-                        s.nextJoinAt = now &+ configuration.joinRetryInterval.nanoseconds
+                        // Doubling from joinRetryInterval up to the re-join interval while no seed answers.
+                        let base = configuration.joinRetryInterval.nanoseconds
+                        let cap = max(base, configuration.rejoinInterval.nanoseconds)
+                        let backoff = base << UInt64(min(s.joinAttempts, 16))
+                        s.joinAttempts += 1
+                        s.nextJoinAt = now &+ min(backoff, cap)
                         joinDue = true
                     }
                     let rejoin = configuration.rejoinInterval.nanoseconds

@@ -186,20 +186,23 @@ extension SWIMService {
     func startStreamPing(_ node: SWIM.NodeID, at member: MemberAddress, sequence: UInt32) {
         guard let peer = try? PeerID(bytes: node.peerIDBytes), let tcp = member.tcpMultiaddr else { return }
         guard reserve(\.streamPings, limit: configuration.maxConcurrentStreamPings) else { return }
-        let settings = configuration.settings
-        // The probe ends one (health-scaled) interval after it started; the direct timeout has already passed.
-        let window = max(settings.probeInterval - settings.probeTimeout, .milliseconds(50))
+        let timeout = configuration.pushPullTimeout
         let spawned = spawn {
             defer { self.state.withLock { $0.streamPings -= 1 } }
             self.host.peerStore.addAddresses([tcp], for: peer)
             self.state.withLock { $0.statistics.streamPingsSent += 1 }
             do {
+                // Bounded by the stream deadline, not by the probe: a dial or request cut at the probe's end would start
+                // over at every probe and never finish on a slow machine. The instance ignores an answer that comes
+                // after the probe ended, but a late answer from a member we now suspect still triggers the push-pull
+                // below, which lets it refute.
+                try await withDeadline(timeout) { try await self.host.connect(to: peer) }
                 let answer = try await self.host.request(
                     peer,
                     protocol: Self.pingProtocol,
                     Self.uidBytes(node.uid),
                     maximumResponseLength: 8,
-                    timeout: window
+                    timeout: timeout
                 )
                 guard answer == Self.uidBytes(node.uid) else { return }
                 let now = self.now()

@@ -80,6 +80,7 @@ public final class SWIMService: Sendable {
         var streamPings = 0
         var joined = false
         var joinInFlight = false
+        var joinAttempts = 0
         var nextJoinAt: UInt64 = 0
         var nextRejoinAt: UInt64 = 0
 

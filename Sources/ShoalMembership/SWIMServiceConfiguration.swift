@@ -45,7 +45,8 @@ public struct SWIMServiceConfiguration: Sendable {
     public var maxConcurrentPushPulls: Int
     /// The most fallback pings in flight.
     public var maxConcurrentStreamPings: Int
-    /// How long to wait between join attempts while no seed answered (the first is at once).
+    /// How long to wait after the first failed join attempt (the first is at once); the wait doubles with each
+    /// failure, up to ``rejoinInterval``.
     public var joinRetryInterval: Duration
     /// How often to re-join through the seeds and push-pull with retained dead members, while some member is
     /// dead or no member is known (heals partitions; 0 turns it off).

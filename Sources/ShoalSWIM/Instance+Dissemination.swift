@@ -15,11 +15,12 @@ extension SWIM.Instance {
             excluding: excluding
         )
         var messages = primary + gossip
-        // With nothing else to piggyback, pings and acks carry the sender's own record (as swift-cluster-membership
-        // does): a member that missed a join's gossip learns the sender from its next probe, not from the next
-        // push-pull. Same-incarnation copies cost the receiver a comparison, not a signature check.
+        // With nothing else to piggyback, pings and ping requests carry the sender's own record (swift-cluster-
+        // membership gossips its own status when idle): a member that missed a join's gossip learns the sender from
+        // its next probe, not from the next push-pull. Same-incarnation copies cost the receiver a comparison, not a
+        // signature check.
         if settings.piggybackOwnRecord, gossip.isEmpty, !hasLeft, messages.count < SWIM.WireCodec.maxMessagesPerPacket,
-            let first = primary.first, first.isPingOrAck
+            let first = primary.first, first.invitesOwnRecord
         {
             let own = SWIM.Message.record(ownRecord)
             if SWIM.WireCodec.encodedSize(of: own) <= budget { messages.append(own) }

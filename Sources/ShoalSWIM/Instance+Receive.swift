@@ -99,6 +99,8 @@ extension SWIM.Instance {
             addMember(r, now: now, into: &out)
             return
         }
+        // An identical copy (such as the record an idle ping carries) is neither news nor stale.
+        if r == m.record { return }
         if r.incarnation < m.record.incarnation || m.status == .left {
             counters.staleMessages += 1
             return

@@ -76,8 +76,9 @@ extension SWIM {
         /// Call ``Instance/tick(now:)`` at this time (replaces any earlier wake-up request).
         case wake(at: Time)
         /// The direct probe of `node` timed out, or a last-chance probe of a suspect started: also ping it over a
-        /// reliable stream (memberlist's TCP fallback), when the shell has one. On success, feed ``Instance/streamPingSucceeded(sequence:now:)`` before the
-        /// probe ends; failure needs no input. Emitted only with ``Settings/streamFallbackPing``.
+        /// reliable stream (memberlist's TCP fallback), when the shell has one. On success, feed
+        /// ``Instance/streamPingSucceeded(sequence:now:)`` before the probe ends; failure needs no input. Emitted
+        /// only with ``Settings/streamFallbackPing``.
         case streamPing(to: Address, node: NodeID, sequence: UInt32)
     }
 

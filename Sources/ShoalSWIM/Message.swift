@@ -19,10 +19,11 @@ extension SWIM {
         /// A death claim.
         case dead(Claim)
 
-        /// Whether this is a ping or an ack.
-        var isPingOrAck: Bool {
+        /// Whether a packet led by this message carries the sender's own record when it has room: pings and ping
+        /// requests (their receiver may not know the sender yet; an ack's receiver always does).
+        var invitesOwnRecord: Bool {
             switch self {
-            case .ping, .ack: return true
+            case .ping, .pingRequest: return true
             default: return false
             }
         }

@@ -43,8 +43,8 @@ extension SWIM {
         /// (``Directive/streamPing(to:node:sequence:)``), as memberlist does over TCP. A shell without streams
         /// ignores the directive.
         public var streamFallbackPing = true
-        /// Pings and acks with no gossip to carry piggyback the sender's own signed record, so that a member that
-        /// missed a join's gossip learns the sender at its next probe.
+        /// Pings and ping requests with no gossip to carry piggyback the sender's own signed record, so that a
+        /// member that missed a join's gossip learns the sender at its next probe.
         public var piggybackOwnRecord = true
         /// The most members tracked (further new members are ignored and counted).
         public var maxMembers = 65_536

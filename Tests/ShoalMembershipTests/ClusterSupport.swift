@@ -21,10 +21,10 @@ struct TestNode: Sendable {
 /// Fast settings for loopback tests (generous enough for a loaded two-core machine).
 func testSettings() -> SWIM.Settings {
     var s = SWIM.Settings.lan
-    s.probeInterval = .milliseconds(300)
-    s.probeTimeout = .milliseconds(120)
-    s.gossipInterval = .milliseconds(60)
-    s.suspicionMult = 3
+    s.probeInterval = .milliseconds(500)
+    s.probeTimeout = .milliseconds(200)
+    s.gossipInterval = .milliseconds(100)
+    s.suspicionMult = 4
     s.pushPullInterval = .seconds(5)
     return s
 }
@@ -65,6 +65,8 @@ func withCluster<T: Sendable>(
                 if join, i > 0, i < count - loners { configuration.seeds = [seed] }
                 configuration.metadata = Array("role=test;index=\(i)".utf8)
                 configuration.rejoinInterval = .seconds(2)
+                // Generous: the whole suite runs in parallel on a shared, loaded machine.
+                configuration.pushPullTimeout = .seconds(30)
                 let swim = SWIMService(
                     host: node.host,
                     identity: node.identity,
@@ -93,7 +95,7 @@ func withCluster<T: Sendable>(
 /// Waits until `condition` holds, checking every 50 ms, for at most `timeout`.
 /// - Returns: whether it held in time.
 func eventually(
-    within timeout: Duration = .seconds(30),
+    within timeout: Duration = .seconds(60),
     _ condition: @escaping @Sendable () async -> Bool
 ) async -> Bool {
     let deadline = ContinuousClock.now + timeout

@@ -46,3 +46,52 @@ struct StreamFallbackTests {
         #expect(!timeout.contains { if case .streamPing = $0 { true } else { false } })
     }
 }
+
+@Suite("SWIM instance: own record on idle pings")
+struct OwnRecordTests {
+    /// Member 0 knowing only member 1 (verified out of band), ticked until its first ping.
+    static func firstPing(settings: SWIM.Settings) throws -> (sender: SWIM.Instance, ping: SWIM.Packet, now: UInt64) {
+        var a = try makeInstance(0, settings: settings)
+        a._insertVerifiedMembers([try makeInstance(1).ownRecord], now: 0)
+        var now: UInt64 = 0
+        for _ in 0..<100 {
+            let out = a.tick(now: now)
+            for (packet, _) in out.sends where packet.messages.contains(where: { $0.isProbe }) {
+                return (a, packet, now)
+            }
+            now = max(now + 1, out.wake ?? now + 1)
+        }
+        throw SWIMTestError.noPing
+    }
+
+    enum SWIMTestError: Error { case noPing }
+
+    @Test("an idle ping carries the sender's record, and a member that did not know the sender learns it")
+    func idlePingCarriesRecord() throws {
+        let (a, ping, now) = try Self.firstPing(settings: .lan)
+        #expect(ping.messages.count == 2)
+        #expect(ping.records.map(\.node) == [a.node])
+        // A member that never heard of member 0 receives the same ping (addressed to it).
+        var stranger = try makeInstance(4)
+        var redirected = ping
+        redirected.messages = ping.messages.map { m in
+            if case .ping(let seq, _) = m { return .ping(sequence: seq, target: stranger.node) }
+            return m
+        }
+        let out = stranger.receive(redirected, from: testAddress(0), now: now)
+        #expect(stranger.status(of: a.node) == .alive)
+        #expect(out.events.contains { $0.kind == .joined && $0.member.node == a.node })
+        #expect(
+            out.sends.contains { $0.packet.messages.first.map { if case .ack = $0 { true } else { false } } ?? false }
+        )
+    }
+
+    @Test("with the option off, an idle ping carries only the ping")
+    func optionOff() throws {
+        var settings = SWIM.Settings.lan
+        settings.piggybackOwnRecord = false
+        let (_, ping, _) = try Self.firstPing(settings: settings)
+        #expect(ping.messages.count == 1)
+        #expect(ping.records.isEmpty)
+    }
+}
