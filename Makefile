@@ -6,7 +6,7 @@ BUILD_FLAGS ?=
 # from here, so that no later step triggers another build.
 BIN = $(shell $(SWIFT) build --show-bin-path $(BUILD_FLAGS))
 
-.PHONY: all deps build test unit-test examples demo-test config-check interop crosscheck vector-crosscheck mdns-test swim-test lint format run protos clean
+.PHONY: all deps build test unit-test examples demo-test config-check cli-check interop crosscheck vector-crosscheck mdns-test swim-test lint format run protos clean
 
 all: build
 
@@ -75,6 +75,12 @@ config-check: deps
 	  grep -q 'bad-node.toml:5: dht.mode: ' .build/bad-node.err; \
 	  echo "config-check: ok"
 
+# The README's `shoal query`, `shoal search` and `shoal graph` commands on the sample data, checked against answers
+# computed independently from the source files (Python standard library only).
+cli-check: deps
+	@test -x $(BIN)/shoal || $(SWIFT) build --product shoal $(BUILD_FLAGS)
+	python3 scripts/cli-check.py $(BIN)/shoal
+
 # The py-libp2p interop suite (both directions).
 interop: deps
 	SHOAL_BIN=$(BIN)/shoal interop/run.sh
@@ -97,7 +103,7 @@ mdns-test: deps
 swim-test: deps
 	SHOAL_BIN=$(BIN)/shoal interop/swim-faults.sh
 
-test: deps lint unit-test examples demo-test config-check interop crosscheck vector-crosscheck mdns-test swim-test
+test: deps lint unit-test examples demo-test config-check cli-check interop crosscheck vector-crosscheck mdns-test swim-test
 
 run: deps
 	$(SWIFT) build --product shoal $(BUILD_FLAGS)
