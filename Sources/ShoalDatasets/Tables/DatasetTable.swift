@@ -131,7 +131,7 @@ public struct DatasetTable: Sendable, Hashable {
         precondition(range.lowerBound >= 0 && range.upperBound <= rowCount, "slice out of range")
         return DatasetTable(
             unchecked: schema,
-            columns: columns.map { $0.slice(range) },
+            columns: columns.map { $0.rows(range) },
             rowCount: range.count
         )
     }
@@ -193,23 +193,6 @@ extension ParquetColumnValues {
 }
 
 extension ParquetColumnData {
-    /// The rows in `range`.
-    func slice(_ range: Range<Int>) -> ParquetColumnData {
-        let values: ParquetColumnValues
-        switch self.values {
-        case .boolean(let v): values = .boolean(Array(v[range]))
-        case .int32(let v): values = .int32(Array(v[range]))
-        case .int64(let v): values = .int64(Array(v[range]))
-        case .float(let v): values = .float(Array(v[range]))
-        case .double(let v): values = .double(Array(v[range]))
-        case .string(let v): values = .string(Array(v[range]))
-        case .binary(let v): values = .binary(Array(v[range]))
-        case .floatList(let v): values = .floatList(Array(v[range]))
-        }
-        let mask = validity.map { Array($0[range]) }
-        return ParquetColumnData(values, validity: mask.flatMap { $0.contains(false) ? $0 : nil })
-    }
-
     /// These rows followed by `other`'s (same storage type).
     func appending(_ other: ParquetColumnData) -> ParquetColumnData {
         let values: ParquetColumnValues

@@ -75,8 +75,8 @@ public struct ParquetColumnData: Sendable, Hashable {
 }
 
 extension ParquetColumnData {
-    /// The rows in `range`, as a column of their own.
-    func rows(_ range: Range<Int>) -> ParquetColumnData {
+    /// The rows in `range`, as a column of their own (without a validity mask when none of them is null).
+    public func rows(_ range: Range<Int>) -> ParquetColumnData {
         let values: ParquetColumnValues
         switch self.values {
         case .boolean(let v): values = .boolean(Array(v[range]))
@@ -88,6 +88,7 @@ extension ParquetColumnData {
         case .binary(let v): values = .binary(Array(v[range]))
         case .floatList(let v): values = .floatList(Array(v[range]))
         }
-        return ParquetColumnData(values, validity: validity.map { Array($0[range]) })
+        let mask = validity.map { Array($0[range]) }
+        return ParquetColumnData(values, validity: mask.flatMap { $0.contains(false) ? $0 : nil })
     }
 }
