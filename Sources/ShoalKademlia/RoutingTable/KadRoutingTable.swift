@@ -23,15 +23,22 @@ public struct KadRoutingTable: Sendable {
         /// How long an unanswered liveness check blocks new checks in its bucket. After that, the next candidate
         /// for the bucket asks for a new check (so a shell that lost a result cannot freeze a bucket).
         public var livenessCheckTimeout: Duration
+        /// Liveness-check rate limit: a full bucket asks for a check only if its least recently seen entry has not
+        /// been seen for this long, and its previous check was asked for at least this long ago. Otherwise the
+        /// candidate is only held as the bucket's pending entry (the replacement cache), which takes the place of
+        /// the next entry removed. Zero: a check for every candidate (when none is outstanding).
+        public var minimumLivenessCheckInterval: Duration
 
         /// The defaults: k = 20, 16 addresses per peer, refresh every 10 min, up to prefix length 15, liveness
-        /// checks outstanding for at most 30 s.
+        /// checks outstanding for at most 30 s, at most one check per bucket per 30 s and none for an entry seen
+        /// in the last 30 s.
         public init(
             bucketSize: Int = KadConstants.k,
             maximumAddressesPerPeer: Int = 16,
             refreshInterval: Duration = KadConstants.refreshInterval,
             maximumRefreshPrefixLength: Int = 15,
-            livenessCheckTimeout: Duration = .seconds(30)
+            livenessCheckTimeout: Duration = .seconds(30),
+            minimumLivenessCheckInterval: Duration = .seconds(30)
         ) {
             precondition(bucketSize > 0 && maximumAddressesPerPeer >= 0, "bucket size must be positive")
             precondition((0..<256).contains(maximumRefreshPrefixLength), "refresh prefix length out of 0..<256")
@@ -40,6 +47,7 @@ public struct KadRoutingTable: Sendable {
             self.refreshInterval = refreshInterval
             self.maximumRefreshPrefixLength = maximumRefreshPrefixLength
             self.livenessCheckTimeout = livenessCheckTimeout
+            self.minimumLivenessCheckInterval = minimumLivenessCheckInterval
         }
     }
 
@@ -66,8 +74,9 @@ public struct KadRoutingTable: Sendable {
         /// The bucket is full. Check the liveness of this peer (its least recently seen) and report the outcome
         /// with ``livenessCheckSucceeded(_:now:)`` or ``livenessCheckFailed(_:now:)``. The candidate is pending.
         case checkLiveness(of: KadPeerID)
-        /// The bucket is full and a liveness check (asked for less than
-        /// ``Configuration/livenessCheckTimeout`` ago) is outstanding: the candidate replaced the pending one.
+        /// The bucket is full and no check is asked for now: one (asked for less than
+        /// ``Configuration/livenessCheckTimeout`` ago) is outstanding, or the rate limit
+        /// (``Configuration/minimumLivenessCheckInterval``) holds. The candidate replaced the pending one.
         case pending
         /// The peer is not a DHT server (it was removed if it was present).
         case rejectedNotServer
@@ -236,7 +245,13 @@ public struct KadRoutingTable: Sendable {
         if buckets[index].checking != nil && now - buckets[index].checkingSince < configuration.livenessCheckTimeout {
             return .pending
         }
+        let interval = configuration.minimumLivenessCheckInterval
+        if let lastCheck = buckets[index].lastCheckAskedAt, now - lastCheck < interval {
+            return .pending
+        }
+        if now - buckets[index].entries[0].lastSeen < interval { return .pending }
         let oldest = buckets[index].entries[0].id
+        buckets[index].lastCheckAskedAt = now
         buckets[index].checking = oldest
         buckets[index].checkingSince = now
         return .checkLiveness(of: oldest)
