@@ -79,7 +79,15 @@ extension KadCluster {
             transmit(.refused(id: id, actual: nil), from: slot, to: from)
             return
         }
-        if let reply { transmit(.response(id: id, message: reply), from: slot, to: from) }
+        guard let reply else { return }
+        transmit(.response(id: id, message: reply), from: slot, to: from)
+        // Responder hygiene: entries handed out that were not heard from lately get a liveness check.
+        let stale = nodes[slot]!.server.routingTable.entriesToVerify(listed: reply.closerPeers.map(\.id), now: kadNow)
+        for peer in stale {
+            guard let entry = nodes[slot]!.server.routingTable.entry(for: peer) else { continue }
+            counters.livenessChecks += 1
+            send(KadMessage(type: .ping, key: []), from: slot, to: entry.peerInfo, kind: .liveness)
+        }
     }
 
     private func answered(_ request: PendingRequest, reply: KadMessage, from: Int) {

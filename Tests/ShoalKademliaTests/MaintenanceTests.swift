@@ -125,6 +125,36 @@ struct MaintenanceTests {
         #expect(table.peerSeen(members[6], isServer: true, now: .seconds(62)) == .added)
     }
 
+    @Test("responder hygiene: listed entries unseen for the interval are checked once per interval; off by default")
+    func verifyListedEntries() {
+        var rng = SplitMix64(seed: 95)
+        let local = randomPeerID(&rng)
+        let members = RoutingTableTests.peers(inBucket: 0, of: local, count: 4, rng: &rng)
+        var plain = KadRoutingTable(localID: local)
+        for id in members.prefix(3) { plain.peerSeen(id, isServer: true, now: .zero) }
+        #expect(plain.entriesToVerify(listed: members, now: .seconds(1000)).isEmpty)
+
+        var table = KadRoutingTable(localID: local, configuration: .init(verifyListedAfter: .seconds(30)))
+        table.peerSeen(members[0], isServer: true, now: .zero)
+        table.peerSeen(members[1], isServer: true, now: .seconds(20))
+        table.peerSeen(members[2], isServer: true, now: .seconds(25))
+        // members[3] is not in the table; members[1] and [2] were seen less than 30 s ago.
+        #expect(table.entriesToVerify(listed: members, now: .seconds(40)) == [members[0]])
+        // Asked for already: not again within 30 s, even though still unseen.
+        #expect(table.entriesToVerify(listed: members, now: .seconds(50)) == [members[1]])
+        #expect(table.entriesToVerify(listed: [members[0]], now: .seconds(69)).isEmpty)
+        #expect(table.entriesToVerify(listed: [members[0]], now: .seconds(70)) == [members[0]])
+        // A successful check refreshes the entry; a failed one removes it.
+        table.livenessCheckSucceeded(members[0], now: .seconds(71))
+        #expect(table.entriesToVerify(listed: [members[0]], now: .seconds(90)).isEmpty)
+        #expect(table.livenessCheckFailed(members[1], now: .seconds(91)) == nil)
+        #expect(!table.contains(members[1]))
+        #expect(table.entriesToVerify(listed: [members[1]], now: .seconds(200)).isEmpty)
+        #expect(
+            table.entriesToVerify(listed: [members[0], members[2]], now: .seconds(200)) == [members[0], members[2]]
+        )
+    }
+
     @Test("republish schedule: a key falls due 22 h after its last announcement, in announcement order")
     func republishSchedule() {
         var schedule = KadProviderRepublisher()

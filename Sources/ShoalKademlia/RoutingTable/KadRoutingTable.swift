@@ -28,6 +28,11 @@ public struct KadRoutingTable: Sendable {
         /// candidate is only held as the bucket's pending entry (the replacement cache), which takes the place of
         /// the next entry removed. Zero: a check for every candidate (when none is outstanding).
         public var minimumLivenessCheckInterval: Duration
+        /// Responder hygiene (nil, the default: off): an entry handed out in a reply (see
+        /// ``entriesToVerify(listed:now:)``) that has not been seen for this long gets a liveness check, at most one
+        /// per entry per this interval. Under churn it removes crashed peers from the tables that list them, which
+        /// a lookup needs to find the k closest live peers; it costs requests.
+        public var verifyListedAfter: Duration?
 
         /// The defaults: k = 20, 16 addresses per peer, refresh every 10 min, up to prefix length 15, liveness
         /// checks outstanding for at most 30 s, at most one check per bucket per 30 s and none for an entry seen
@@ -38,7 +43,8 @@ public struct KadRoutingTable: Sendable {
             refreshInterval: Duration = KadConstants.refreshInterval,
             maximumRefreshPrefixLength: Int = 15,
             livenessCheckTimeout: Duration = .seconds(30),
-            minimumLivenessCheckInterval: Duration = .seconds(30)
+            minimumLivenessCheckInterval: Duration = .seconds(30),
+            verifyListedAfter: Duration? = nil
         ) {
             precondition(bucketSize > 0 && maximumAddressesPerPeer >= 0, "bucket size must be positive")
             precondition((0..<256).contains(maximumRefreshPrefixLength), "refresh prefix length out of 0..<256")
@@ -48,6 +54,7 @@ public struct KadRoutingTable: Sendable {
             self.maximumRefreshPrefixLength = maximumRefreshPrefixLength
             self.livenessCheckTimeout = livenessCheckTimeout
             self.minimumLivenessCheckInterval = minimumLivenessCheckInterval
+            self.verifyListedAfter = verifyListedAfter
         }
     }
 
@@ -92,6 +99,8 @@ public struct KadRoutingTable: Sendable {
     private var buckets: [KadBucket] = []
     /// The number of peers in the table.
     public private(set) var count = 0
+    /// Entries whose listing asked for a check, and when (a subset of the table's entries).
+    private var verifyAsked: [KadPeerID: Duration] = [:]
 
     /// An empty table.
     /// - Parameters:
@@ -265,6 +274,7 @@ public struct KadRoutingTable: Sendable {
         if let position = buckets[index].position(of: id) {
             buckets[index].touch(at: position, now: now, addresses: nil)
         }
+        verifyAsked[id] = nil
         if buckets[index].checking == id {
             buckets[index].checking = nil
             buckets[index].pending = nil
@@ -284,6 +294,7 @@ public struct KadRoutingTable: Sendable {
     /// - Returns: the candidate that was inserted, if any.
     @discardableResult
     public mutating func remove(_ id: KadPeerID) -> KadPeerID? {
+        verifyAsked[id] = nil
         let index = bucketIndex(of: id.kadKey)
         guard index < buckets.count else { return nil }
         if buckets[index].checking == id { buckets[index].checking = nil }
@@ -297,6 +308,26 @@ public struct KadRoutingTable: Sendable {
         buckets[index].entries.append(pending)
         count += 1
         return pending.id
+    }
+
+    // MARK: - Responder hygiene
+
+    /// The peers just listed in a reply that need a liveness check (``Configuration/verifyListedAfter``): present
+    /// in the table, not seen for that long, and not asked for within that long. Report each outcome with
+    /// ``livenessCheckSucceeded(_:now:)`` or ``livenessCheckFailed(_:now:)``. Empty when the option is off.
+    /// - Parameters:
+    ///   - listed: the peers the reply lists.
+    ///   - now: the current time.
+    public mutating func entriesToVerify(listed: [KadPeerID], now: Duration) -> [KadPeerID] {
+        guard let after = configuration.verifyListedAfter else { return [] }
+        var out: [KadPeerID] = []
+        for id in listed {
+            guard let entry = entry(for: id), now - entry.lastSeen >= after else { continue }
+            if let asked = verifyAsked[id], now - asked < after { continue }
+            verifyAsked[id] = now
+            out.append(id)
+        }
+        return out
     }
 
     // MARK: - Refresh bookkeeping
