@@ -6,12 +6,13 @@ import ShoalTestKit
 extension KadCluster {
     /// Sends one request with its deadline timer. A peer without one of our addresses fails at once (as a dial
     /// with no usable address does).
-    func send(_ message: KadMessage, from slot: Int, to peer: KadPeerInfo, kind: PendingRequest.Kind) {
+    func send(_ message: KadMessage, from slot: Int, to peer: KadPeerInfo, kind: PendingRequest.Kind, attempt: Int = 1)
+    {
         guard let sender = nodes[slot]?.id else { return }
         let id = nextID
         nextID += 1
         let target = peer.addresses.lazy.compactMap(Self.slot(of:)).first { $0 < self.slotCount }
-        pending[id] = PendingRequest(origin: slot, peer: peer.id, slot: target, kind: kind)
+        pending[id] = PendingRequest(origin: slot, peer: peer.id, slot: target, kind: kind, attempt: attempt)
         counters.requests += 1
         // Nothing is sent to an empty slot (it would be dropped on arrival; a slot stays empty far longer than
         // any latency).
@@ -124,6 +125,15 @@ extension KadCluster {
         guard nodes[request.origin] != nil else { return }
         if case .announce = request.kind { return }
         counters.timeouts += 1
+        // A liveness check gets as many attempts as a lookup request (simulated loss drops whole messages, where
+        // a stream transport would retransmit).
+        if case .liveness = request.kind, request.attempt < configuration.lookup.maximumAttempts,
+            let entry = nodes[request.origin]!.server.routingTable.entry(for: request.peer)
+        {
+            let ping = KadMessage(type: .ping, key: [])
+            send(ping, from: request.origin, to: entry.peerInfo, kind: .liveness, attempt: request.attempt + 1)
+            return
+        }
         if configuration.checkUnresponsivePeers, case .lookup = request.kind,
             let entry = nodes[request.origin]!.server.routingTable.entry(for: request.peer)
         {
