@@ -44,6 +44,8 @@ struct PendingRequest {
     var peer: KadPeerID
     var slot: Int?
     var kind: Kind
+    /// Which attempt this is (liveness checks get as many as lookup requests).
+    var attempt = 1
 }
 
 /// What a lookup machine asked for, in one shape for both kinds.

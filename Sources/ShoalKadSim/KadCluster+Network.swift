@@ -6,12 +6,13 @@ import ShoalTestKit
 extension KadCluster {
     /// Sends one request with its deadline timer. A peer without one of our addresses fails at once (as a dial
     /// with no usable address does).
-    func send(_ message: KadMessage, from slot: Int, to peer: KadPeerInfo, kind: PendingRequest.Kind) {
+    func send(_ message: KadMessage, from slot: Int, to peer: KadPeerInfo, kind: PendingRequest.Kind, attempt: Int = 1)
+    {
         guard let sender = nodes[slot]?.id else { return }
         let id = nextID
         nextID += 1
         let target = peer.addresses.lazy.compactMap(Self.slot(of:)).first { $0 < self.slotCount }
-        pending[id] = PendingRequest(origin: slot, peer: peer.id, slot: target, kind: kind)
+        pending[id] = PendingRequest(origin: slot, peer: peer.id, slot: target, kind: kind, attempt: attempt)
         counters.requests += 1
         // Nothing is sent to an empty slot (it would be dropped on arrival; a slot stays empty far longer than
         // any latency).
@@ -79,7 +80,15 @@ extension KadCluster {
             transmit(.refused(id: id, actual: nil), from: slot, to: from)
             return
         }
-        if let reply { transmit(.response(id: id, message: reply), from: slot, to: from) }
+        guard let reply else { return }
+        transmit(.response(id: id, message: reply), from: slot, to: from)
+        // Responder hygiene: entries handed out that were not heard from lately get a liveness check.
+        let stale = nodes[slot]!.server.routingTable.entriesToVerify(listed: reply.closerPeers.map(\.id), now: kadNow)
+        for peer in stale {
+            guard let entry = nodes[slot]!.server.routingTable.entry(for: peer) else { continue }
+            counters.livenessChecks += 1
+            send(KadMessage(type: .ping, key: []), from: slot, to: entry.peerInfo, kind: .liveness)
+        }
     }
 
     private func answered(_ request: PendingRequest, reply: KadMessage, from: Int) {
@@ -116,6 +125,15 @@ extension KadCluster {
         guard nodes[request.origin] != nil else { return }
         if case .announce = request.kind { return }
         counters.timeouts += 1
+        // A liveness check gets as many attempts as a lookup request (simulated loss drops whole messages, where
+        // a stream transport would retransmit).
+        if case .liveness = request.kind, request.attempt < configuration.lookup.maximumAttempts,
+            let entry = nodes[request.origin]!.server.routingTable.entry(for: request.peer)
+        {
+            let ping = KadMessage(type: .ping, key: [])
+            send(ping, from: request.origin, to: entry.peerInfo, kind: .liveness, attempt: request.attempt + 1)
+            return
+        }
         if configuration.checkUnresponsivePeers, case .lookup = request.kind,
             let entry = nodes[request.origin]!.server.routingTable.entry(for: request.peer)
         {

@@ -40,6 +40,10 @@ public enum KadScenarios {
         public var churnFraction = 0.0
         /// How long a crashed slot stays empty before its replacement starts.
         public var replaceDelay: Duration = .seconds(30)
+        /// Crashes happen at uniformly random times in the last `churnDuration` before the end of the window
+        /// (never before the join phase ends). Nil (the default, concentrated churn): from the provide phase to the
+        /// end of the window, 3 minutes with the default timings.
+        public var churnDuration: Duration?
 
         /// The defaults: 10,000 nodes, no churn, no loss.
         public init() {}
@@ -153,8 +157,11 @@ public enum KadScenarios {
             let slot = cluster.draw(n)
             if chosen.insert(slot).inserted { victims.append(slot) }
         }
+        let churnStart =
+            settings.churnDuration.map { windowEnd - min(KadCluster.nanoseconds($0), windowEnd - joinEnd) }
+            ?? provideAt
         for slot in victims {
-            let at = provideAt + cluster.sim.random.next(upperBound: windowEnd - provideAt)
+            let at = churnStart + cluster.sim.random.next(upperBound: windowEnd - churnStart)
             cluster.at(at) { $0.crash(slot) }
             cluster.at(at + KadCluster.nanoseconds(settings.replaceDelay)) { $0.replace(slot) }
         }

@@ -1,7 +1,9 @@
 // kad-sim: prints the Kademlia simulation figures (virtual time, deterministic seeds).
 //
 // Usage: kad-sim [healthy|churn|memory|all] [--nodes N] [--seed S] [--finds N] [--gets N] [--keys N]
-//                [--churn-percent P] [--loss-percent P] [--attempts N] [--verbose]
+//                [--churn-percent P] [--loss-percent P] [--attempts N] [--churn-seconds S] [--check-interval S]
+//                [--verify-after S]
+//                [--verbose]
 //
 // healthy: no churn, no loss. churn: 10% of the nodes crash (and are replaced by new identities) and 1% of
 // messages are lost. memory: a 10,000-peer routing table and 100,000 provider records.
@@ -62,6 +64,14 @@ func runScenario(name: String, churnPercent: Int, lossPercent: Int) {
     settings.churnFraction = Double(option("--churn-percent", churnPercent)) / 100
     settings.cluster.loss = Double(option("--loss-percent", lossPercent)) / 100
     settings.cluster.lookup.maximumAttempts = option("--attempts", settings.cluster.lookup.maximumAttempts)
+    if arguments.contains("--verify-after") {
+        settings.cluster.routingTable.verifyListedAfter = .seconds(option("--verify-after", 30))
+    }
+    if arguments.contains("--churn-seconds") { settings.churnDuration = .seconds(option("--churn-seconds", 180)) }
+    let checkInterval = settings.cluster.routingTable.minimumLivenessCheckInterval.components.seconds
+    settings.cluster.routingTable.minimumLivenessCheckInterval = .seconds(
+        option("--check-interval", Int(checkInterval))
+    )
     var report = KadScenarios.Report()
     let elapsed = clock.measure { report = KadScenarios.run(settings) }
     let churn: String = fmt(settings.churnFraction * 100)
@@ -69,8 +79,15 @@ func runScenario(name: String, churnPercent: Int, lossPercent: Int) {
     let k: Int = settings.cluster.lookup.resultCount
     let alpha: Int = settings.cluster.lookup.parallelism
     let attempts: Int = settings.cluster.lookup.maximumAttempts
+    let spread: String = settings.churnDuration.map { " over the last \($0.components.seconds) s" } ?? ""
+    let interval = settings.cluster.routingTable.minimumLivenessCheckInterval.components.seconds
+    let verify: String =
+        settings.cluster.routingTable.verifyListedAfter.map {
+            ", entries listed unseen for \($0.components.seconds) s checked"
+        }
+        ?? ""
     print(
-        "\(name): \(settings.nodes) nodes, seed \(settings.seed), churn \(churn)% (\(report.crashes) crashed and replaced), loss \(loss)%, k = \(k), alpha = \(alpha), attempts per peer \(attempts)"
+        "\(name): \(settings.nodes) nodes, seed \(settings.seed), churn \(churn)% (\(report.crashes) crashed and replaced\(spread)), loss \(loss)%, k = \(k), alpha = \(alpha), attempts per peer \(attempts), liveness checks at most every \(interval) s per bucket\(verify)"
     )
     let findRate: String = percent(report.findSuccesses, report.findCount)
     print("  FIND_NODE     \(report.findSuccesses)/\(report.findCount) true k closest (\(findRate))")

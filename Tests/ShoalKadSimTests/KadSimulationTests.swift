@@ -58,6 +58,22 @@ struct KadSimulationTests {
         #expect(report.counters.identityMismatches > 0)
     }
 
+    @Test("responder hygiene checks listed entries: more liveness checks, more crashed peers evicted, same seed")
+    func responderHygiene() {
+        var plain = Self.settings(nodes: 100, seed: 12, churn: 0.1, loss: 0.01)
+        plain.findLookups = 40
+        plain.providerLookups = 40
+        var hygienic = plain
+        hygienic.cluster.routingTable.verifyListedAfter = .seconds(30)
+        let without = KadScenarios.run(plain)
+        let with = KadScenarios.run(hygienic)
+        print("kad-sim 100 churn, hygiene off: \(Self.summary(without)); on: \(Self.summary(with))")
+        #expect(with.counters.livenessChecks > without.counters.livenessChecks)
+        #expect(with.counters.livenessFailures > without.counters.livenessFailures)
+        #expect(Double(with.findSuccesses) >= 0.90 * Double(with.findCount))
+        #expect(Double(with.providerSuccesses) >= 0.95 * Double(with.providerCount))
+    }
+
     @Test("same seed, same figures; another seed, other figures")
     func deterministic() {
         // A short timeline (no bucket refresh yet): determinism does not need it.

@@ -58,7 +58,7 @@ struct MaintenanceTests {
     func identityCorrectionFullBucket() {
         var rng = SplitMix64(seed: 93)
         let local = randomPeerID(&rng)
-        var table = KadRoutingTable(localID: local)
+        var table = KadRoutingTable(localID: local, configuration: .init(minimumLivenessCheckInterval: .zero))
         let members = RoutingTableTests.peers(inBucket: 0, of: local, count: 23, rng: &rng)
         for (index, id) in members.prefix(20).enumerated() {
             table.peerSeen(
@@ -95,6 +95,64 @@ struct MaintenanceTests {
         #expect(table.contains(members[0]))
         #expect(table.livenessCheckFailed(members[0], now: .seconds(40)) == members[21])
         #expect(!table.contains(members[0]) && table.contains(members[21]))
+    }
+
+    @Test("liveness checks are rate-limited: none for a recently seen oldest entry, one per bucket per interval")
+    func livenessCheckRateLimit() {
+        var rng = SplitMix64(seed: 94)
+        let local = randomPeerID(&rng)
+        var table = KadRoutingTable(
+            localID: local,
+            configuration: .init(bucketSize: 2, minimumLivenessCheckInterval: .seconds(30))
+        )
+        let members = RoutingTableTests.peers(inBucket: 0, of: local, count: 7, rng: &rng)
+        table.peerSeen(members[0], isServer: true, now: .zero)
+        table.peerSeen(members[1], isServer: true, now: .seconds(5))
+        // The oldest was seen 20 s ago: no check, the candidate waits in the replacement slot.
+        #expect(table.peerSeen(members[2], isServer: true, now: .seconds(20)) == .pending)
+        #expect(table.pendingCandidate(forBucketOf: members[2].kadKey)?.id == members[2])
+        // 30 s after it was last seen, the oldest is checked.
+        #expect(table.peerSeen(members[3], isServer: true, now: .seconds(30)) == .checkLiveness(of: members[0]))
+        table.livenessCheckSucceeded(members[0], now: .seconds(31))
+        // members[1] (seen at 5 s) is now the oldest and stale, but the bucket checked less than 30 s ago.
+        #expect(table.peerSeen(members[4], isServer: true, now: .seconds(59)) == .pending)
+        #expect(table.peerSeen(members[5], isServer: true, now: .seconds(60)) == .checkLiveness(of: members[1]))
+        // A removal promotes the pending candidate at once, rate limit or not.
+        #expect(table.livenessCheckFailed(members[1], now: .seconds(61)) == members[5])
+        #expect(table.contains(members[5]) && table.contains(members[0]) && table.count == 2)
+        // The limit does not hold back admission to a bucket with room.
+        #expect(table.remove(members[0]) == nil)
+        #expect(table.peerSeen(members[6], isServer: true, now: .seconds(62)) == .added)
+    }
+
+    @Test("responder hygiene: listed entries unseen for the interval are checked once per interval; off by default")
+    func verifyListedEntries() {
+        var rng = SplitMix64(seed: 95)
+        let local = randomPeerID(&rng)
+        let members = RoutingTableTests.peers(inBucket: 0, of: local, count: 4, rng: &rng)
+        var plain = KadRoutingTable(localID: local)
+        for id in members.prefix(3) { plain.peerSeen(id, isServer: true, now: .zero) }
+        #expect(plain.entriesToVerify(listed: members, now: .seconds(1000)).isEmpty)
+
+        var table = KadRoutingTable(localID: local, configuration: .init(verifyListedAfter: .seconds(30)))
+        table.peerSeen(members[0], isServer: true, now: .zero)
+        table.peerSeen(members[1], isServer: true, now: .seconds(20))
+        table.peerSeen(members[2], isServer: true, now: .seconds(25))
+        // members[3] is not in the table; members[1] and [2] were seen less than 30 s ago.
+        #expect(table.entriesToVerify(listed: members, now: .seconds(40)) == [members[0]])
+        // Asked for already: not again within 30 s, even though still unseen.
+        #expect(table.entriesToVerify(listed: members, now: .seconds(50)) == [members[1]])
+        #expect(table.entriesToVerify(listed: [members[0]], now: .seconds(69)).isEmpty)
+        #expect(table.entriesToVerify(listed: [members[0]], now: .seconds(70)) == [members[0]])
+        // A successful check refreshes the entry; a failed one removes it.
+        table.livenessCheckSucceeded(members[0], now: .seconds(71))
+        #expect(table.entriesToVerify(listed: [members[0]], now: .seconds(90)).isEmpty)
+        #expect(table.livenessCheckFailed(members[1], now: .seconds(91)) == nil)
+        #expect(!table.contains(members[1]))
+        #expect(table.entriesToVerify(listed: [members[1]], now: .seconds(200)).isEmpty)
+        #expect(
+            table.entriesToVerify(listed: [members[0], members[2]], now: .seconds(200)) == [members[0], members[2]]
+        )
     }
 
     @Test("republish schedule: a key falls due 22 h after its last announcement, in announcement order")

@@ -66,7 +66,7 @@ struct RoutingTableTests {
         let local = randomPeerID(&rng)
         var table = KadRoutingTable(
             localID: local,
-            configuration: .init(bucketSize: 2, livenessCheckTimeout: .seconds(30))
+            configuration: .init(bucketSize: 2, livenessCheckTimeout: .seconds(30), minimumLivenessCheckInterval: .zero)
         )
         let members = Self.peers(inBucket: 0, of: local, count: 5, rng: &rng)
         table.peerSeen(members[0], isServer: true, now: .zero)
@@ -82,7 +82,8 @@ struct RoutingTableTests {
     func fullBucketDeadOldest() {
         var rng = SplitMix64(seed: 3)
         let local = randomPeerID(&rng)
-        var table = KadRoutingTable(localID: local)
+        // Without the rate limit: every candidate asks for a check once none is outstanding.
+        var table = KadRoutingTable(localID: local, configuration: .init(minimumLivenessCheckInterval: .zero))
         let members = Self.peers(inBucket: 1, of: local, count: 21, rng: &rng)
         for id in members.prefix(20) { table.peerSeen(id, isServer: true, now: .zero) }
         #expect(table.peerSeen(members[20], isServer: true, now: .seconds(5)) == .checkLiveness(of: members[0]))
@@ -97,7 +98,10 @@ struct RoutingTableTests {
     func removal() {
         var rng = SplitMix64(seed: 4)
         let local = randomPeerID(&rng)
-        var table = KadRoutingTable(localID: local, configuration: .init(bucketSize: 2))
+        var table = KadRoutingTable(
+            localID: local,
+            configuration: .init(bucketSize: 2, minimumLivenessCheckInterval: .zero)
+        )
         let members = Self.peers(inBucket: 0, of: local, count: 3, rng: &rng)
         table.peerSeen(members[0], isServer: true, now: .zero)
         table.peerSeen(members[1], isServer: true, now: .zero)

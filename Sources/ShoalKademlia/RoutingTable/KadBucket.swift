@@ -9,6 +9,8 @@ struct KadBucket: Sendable {
     var checking: KadPeerID?
     /// When the outstanding check was asked for.
     var checkingSince: Duration = .zero
+    /// When the bucket last asked for a liveness check (nil: never), for the rate limit.
+    var lastCheckAskedAt: Duration?
     /// When a lookup last ran for a key in this bucket's range (nil: never, count from the table's creation).
     var lastRefreshed: Duration?
 

@@ -23,15 +23,28 @@ public struct KadRoutingTable: Sendable {
         /// How long an unanswered liveness check blocks new checks in its bucket. After that, the next candidate
         /// for the bucket asks for a new check (so a shell that lost a result cannot freeze a bucket).
         public var livenessCheckTimeout: Duration
+        /// Liveness-check rate limit: a full bucket asks for a check only if its least recently seen entry has not
+        /// been seen for this long, and its previous check was asked for at least this long ago. Otherwise the
+        /// candidate is only held as the bucket's pending entry (the replacement cache), which takes the place of
+        /// the next entry removed. Zero: a check for every candidate (when none is outstanding).
+        public var minimumLivenessCheckInterval: Duration
+        /// Responder hygiene (nil, the default: off): an entry handed out in a reply (see
+        /// ``entriesToVerify(listed:now:)``) that has not been seen for this long gets a liveness check, at most one
+        /// per entry per this interval. Under churn it removes crashed peers from the tables that list them, which
+        /// a lookup needs to find the k closest live peers; it costs requests.
+        public var verifyListedAfter: Duration?
 
         /// The defaults: k = 20, 16 addresses per peer, refresh every 10 min, up to prefix length 15, liveness
-        /// checks outstanding for at most 30 s.
+        /// checks outstanding for at most 30 s, at most one check per bucket per 30 s and none for an entry seen
+        /// in the last 30 s.
         public init(
             bucketSize: Int = KadConstants.k,
             maximumAddressesPerPeer: Int = 16,
             refreshInterval: Duration = KadConstants.refreshInterval,
             maximumRefreshPrefixLength: Int = 15,
-            livenessCheckTimeout: Duration = .seconds(30)
+            livenessCheckTimeout: Duration = .seconds(30),
+            minimumLivenessCheckInterval: Duration = .seconds(30),
+            verifyListedAfter: Duration? = nil
         ) {
             precondition(bucketSize > 0 && maximumAddressesPerPeer >= 0, "bucket size must be positive")
             precondition((0..<256).contains(maximumRefreshPrefixLength), "refresh prefix length out of 0..<256")
@@ -40,6 +53,8 @@ public struct KadRoutingTable: Sendable {
             self.refreshInterval = refreshInterval
             self.maximumRefreshPrefixLength = maximumRefreshPrefixLength
             self.livenessCheckTimeout = livenessCheckTimeout
+            self.minimumLivenessCheckInterval = minimumLivenessCheckInterval
+            self.verifyListedAfter = verifyListedAfter
         }
     }
 
@@ -66,8 +81,9 @@ public struct KadRoutingTable: Sendable {
         /// The bucket is full. Check the liveness of this peer (its least recently seen) and report the outcome
         /// with ``livenessCheckSucceeded(_:now:)`` or ``livenessCheckFailed(_:now:)``. The candidate is pending.
         case checkLiveness(of: KadPeerID)
-        /// The bucket is full and a liveness check (asked for less than
-        /// ``Configuration/livenessCheckTimeout`` ago) is outstanding: the candidate replaced the pending one.
+        /// The bucket is full and no check is asked for now: one (asked for less than
+        /// ``Configuration/livenessCheckTimeout`` ago) is outstanding, or the rate limit
+        /// (``Configuration/minimumLivenessCheckInterval``) holds. The candidate replaced the pending one.
         case pending
         /// The peer is not a DHT server (it was removed if it was present).
         case rejectedNotServer
@@ -83,6 +99,8 @@ public struct KadRoutingTable: Sendable {
     private var buckets: [KadBucket] = []
     /// The number of peers in the table.
     public private(set) var count = 0
+    /// Entries whose listing asked for a check, and when (a subset of the table's entries).
+    private var verifyAsked: [KadPeerID: Duration] = [:]
 
     /// An empty table.
     /// - Parameters:
@@ -236,7 +254,13 @@ public struct KadRoutingTable: Sendable {
         if buckets[index].checking != nil && now - buckets[index].checkingSince < configuration.livenessCheckTimeout {
             return .pending
         }
+        let interval = configuration.minimumLivenessCheckInterval
+        if let lastCheck = buckets[index].lastCheckAskedAt, now - lastCheck < interval {
+            return .pending
+        }
+        if now - buckets[index].entries[0].lastSeen < interval { return .pending }
         let oldest = buckets[index].entries[0].id
+        buckets[index].lastCheckAskedAt = now
         buckets[index].checking = oldest
         buckets[index].checkingSince = now
         return .checkLiveness(of: oldest)
@@ -250,6 +274,7 @@ public struct KadRoutingTable: Sendable {
         if let position = buckets[index].position(of: id) {
             buckets[index].touch(at: position, now: now, addresses: nil)
         }
+        verifyAsked[id] = nil
         if buckets[index].checking == id {
             buckets[index].checking = nil
             buckets[index].pending = nil
@@ -269,6 +294,7 @@ public struct KadRoutingTable: Sendable {
     /// - Returns: the candidate that was inserted, if any.
     @discardableResult
     public mutating func remove(_ id: KadPeerID) -> KadPeerID? {
+        verifyAsked[id] = nil
         let index = bucketIndex(of: id.kadKey)
         guard index < buckets.count else { return nil }
         if buckets[index].checking == id { buckets[index].checking = nil }
@@ -282,6 +308,26 @@ public struct KadRoutingTable: Sendable {
         buckets[index].entries.append(pending)
         count += 1
         return pending.id
+    }
+
+    // MARK: - Responder hygiene
+
+    /// The peers just listed in a reply that need a liveness check (``Configuration/verifyListedAfter``): present
+    /// in the table, not seen for that long, and not asked for within that long. Report each outcome with
+    /// ``livenessCheckSucceeded(_:now:)`` or ``livenessCheckFailed(_:now:)``. Empty when the option is off.
+    /// - Parameters:
+    ///   - listed: the peers the reply lists.
+    ///   - now: the current time.
+    public mutating func entriesToVerify(listed: [KadPeerID], now: Duration) -> [KadPeerID] {
+        guard let after = configuration.verifyListedAfter else { return [] }
+        var out: [KadPeerID] = []
+        for id in listed {
+            guard let entry = entry(for: id), now - entry.lastSeen >= after else { continue }
+            if let asked = verifyAsked[id], now - asked < after { continue }
+            verifyAsked[id] = now
+            out.append(id)
+        }
+        return out
     }
 
     // MARK: - Refresh bookkeeping
