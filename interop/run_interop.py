@@ -193,6 +193,46 @@ def run_dht_scenarios(suite, shoal, python):
                 proc.stop()
 
 
+def print_throughput_figures(shoal, python, repeats=3):
+    """Benchmark figures, never a check: 10 MiB up + 10 MiB down over /perf/1.0.0 between two py-libp2p peers and
+    between two Shoal nodes, in the same run, and their ratio (the connections issue asks for Shoal >= 5x py)."""
+
+    def perf_seconds(listener_args, dial):
+        listener = Proc(listener_args, "perf-listener")
+        try:
+            addr = listener.next_line(60)
+            times = []
+            for _ in range(repeats):
+                times.append(dial(addr))
+            return sorted(times)[len(times) // 2]
+        finally:
+            listener.stop()
+
+    def py_dial(addr):
+        out = run_json([python, PY_PEER, "dial", "--addr", addr, "--scenario", "perf", "--bytes", str(TEN_MB)])
+        if not out.get("ok"):
+            raise RuntimeError(out.get("error", "py perf failed"))
+        return out["final"]["time_seconds"]
+
+    def shoal_dial(addr):
+        out = run_json([shoal, "perf", addr, "--upload", str(TEN_MB), "--download", str(TEN_MB), "--json"])
+        return out["uploadSeconds"] + out["downloadSeconds"]
+
+    try:
+        py_time = perf_seconds([python, PY_PEER, "listen", "--seed", "py-perf"], py_dial)
+        shoal_time = perf_seconds([shoal, "node", "--events"], shoal_dial)
+    except Exception as error:  # noqa: BLE001 - a figure that could not be measured is reported, not failed
+        print(f"figure: throughput py<->py vs shoal<->shoal not measured: {type(error).__name__}: {error}")
+        return
+    mb = 2 * TEN_MB / 1e6
+    print(
+        f"figure: 10 MiB up + 10 MiB down, median of {repeats}: py-libp2p<->py-libp2p {py_time:.3f} s "
+        f"({mb / py_time:.1f} MB/s), shoal<->shoal {shoal_time:.3f} s ({mb / shoal_time:.1f} MB/s): "
+        f"shoal is {py_time / shoal_time:.1f}x py-libp2p",
+        flush=True,
+    )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--shoal", required=True)
@@ -312,6 +352,12 @@ def main():
         node.stop()
 
     run_dht_scenarios(suite, shoal, python)
+    # A debug build moves about 6 MB/s, so the figure is only taken with the release binary SHOAL_PERF_BIN names.
+    perf_shoal = os.environ.get("SHOAL_PERF_BIN", "")
+    if perf_shoal and os.access(perf_shoal, os.X_OK):
+        print_throughput_figures(perf_shoal, python)
+    else:
+        print("figure: throughput against py-libp2p not measured (set SHOAL_PERF_BIN to a release shoal binary)")
 
     print(f"interop: {suite.passed} passed, {suite.failed} failed")
     sys.exit(0 if suite.failed == 0 else 1)
