@@ -125,90 +125,51 @@ extension SQLParser {
     }
 
     mutating func relational() throws(SQLDiagnostic) -> SQLExpression {
-        var left = try bitwise()
-        while true {
-            let op: SQLBinaryOperator
-            if accept(symbol: "<") {
-                op = .less
-            } else if accept(symbol: "<=") {
-                op = .lessOrEqual
-            } else if accept(symbol: ">") {
-                op = .greater
-            } else if accept(symbol: ">=") {
-                op = .greaterOrEqual
-            } else {
-                return left
-            }
-            left = .binary(op, left, try bitwise())
-        }
+        try leftAssociative(
+            [("<", .less), ("<=", .lessOrEqual), (">", .greater), (">=", .greaterOrEqual)],
+            operand: { (p: inout SQLParser) throws(SQLDiagnostic) in try p.bitwise() }
+        )
     }
 
     mutating func bitwise() throws(SQLDiagnostic) -> SQLExpression {
-        var left = try additive()
-        while true {
-            let op: SQLBinaryOperator
-            if accept(symbol: "&") {
-                op = .bitAnd
-            } else if accept(symbol: "|") {
-                op = .bitOr
-            } else if accept(symbol: "<<") {
-                op = .shiftLeft
-            } else if accept(symbol: ">>") {
-                op = .shiftRight
-            } else {
-                return left
-            }
-            left = .binary(op, left, try additive())
-        }
+        try leftAssociative(
+            [("&", .bitAnd), ("|", .bitOr), ("<<", .shiftLeft), (">>", .shiftRight)],
+            operand: { (p: inout SQLParser) throws(SQLDiagnostic) in try p.additive() }
+        )
     }
 
     mutating func additive() throws(SQLDiagnostic) -> SQLExpression {
-        var left = try multiplicative()
-        while true {
-            let op: SQLBinaryOperator
-            if accept(symbol: "+") {
-                op = .add
-            } else if accept(symbol: "-") {
-                op = .subtract
-            } else {
-                return left
-            }
-            left = .binary(op, left, try multiplicative())
-        }
+        try leftAssociative(
+            [("+", .add), ("-", .subtract)],
+            operand: { (p: inout SQLParser) throws(SQLDiagnostic) in try p.multiplicative() }
+        )
     }
 
     mutating func multiplicative() throws(SQLDiagnostic) -> SQLExpression {
-        var left = try concatenation()
-        while true {
-            let op: SQLBinaryOperator
-            if accept(symbol: "*") {
-                op = .multiply
-            } else if accept(symbol: "/") {
-                op = .divide
-            } else if accept(symbol: "%") {
-                op = .remainder
-            } else {
-                return left
-            }
-            left = .binary(op, left, try concatenation())
-        }
+        try leftAssociative(
+            [("*", .multiply), ("/", .divide), ("%", .remainder)],
+            operand: { (p: inout SQLParser) throws(SQLDiagnostic) in try p.concatenation() }
+        )
     }
 
     mutating func concatenation() throws(SQLDiagnostic) -> SQLExpression {
-        var left = try unary()
-        while true {
-            let op: SQLBinaryOperator
-            if accept(symbol: "||") {
-                op = .concat
-            } else if accept(symbol: "->") {
-                op = .jsonExtract
-            } else if accept(symbol: "->>") {
-                op = .jsonExtractValue
-            } else {
-                return left
-            }
-            left = .binary(op, left, try unary())
+        try leftAssociative(
+            [("||", .concat), ("->", .jsonExtract), ("->>", .jsonExtractValue)],
+            operand: { (p: inout SQLParser) throws(SQLDiagnostic) in try p.unary() }
+        )
+    }
+
+    /// One precedence level of left-associative binary operators: `operand (op operand)*`, where `op` is one of the
+    /// symbols in `operators` (each a whole token, so `->` never matches `->>`).
+    mutating func leftAssociative(
+        _ operators: [(symbol: String, op: SQLBinaryOperator)],
+        operand: (inout SQLParser) throws(SQLDiagnostic) -> SQLExpression
+    ) throws(SQLDiagnostic) -> SQLExpression {
+        var left = try operand(&self)
+        while let op = operators.first(where: { accept(symbol: $0.symbol) })?.op {
+            left = .binary(op, left, try operand(&self))
         }
+        return left
     }
 
     mutating func unary() throws(SQLDiagnostic) -> SQLExpression {
