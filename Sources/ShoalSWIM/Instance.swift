@@ -84,7 +84,7 @@ extension SWIM {
         var relays: [UInt32: Relay] = [:]
         var verifications: [UInt32: NodeID] = [:]
         var queue: TransmitQueue
-        var random: SWIMRandom
+        var random: SplitMix64
         var sequence: UInt32
         /// The Lifeguard local health score, 0..<``Settings/awarenessMaxMultiplier`` (0 is healthy).
         public internal(set) var awareness = 0
@@ -143,7 +143,7 @@ extension SWIM {
                 metadata: metadata
             )
             self.queue = TransmitQueue(capacity: settings.maxQueuedBroadcasts)
-            self.random = SWIMRandom(seed: seed)
+            self.random = SplitMix64(seed: seed)
             self.sequence = UInt32(truncatingIfNeeded: random.next())
             let interval = settings.probeInterval.swimNanoseconds
             self.nextProbeAt = now &+ random.next(upperBound: interval)

@@ -1,3 +1,4 @@
+import ShoalCore
 import ShoalCrypto
 public import ShoalSWIM
 public import ShoalTestKit

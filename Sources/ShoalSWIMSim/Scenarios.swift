@@ -1,3 +1,4 @@
+import ShoalCore
 public import ShoalSWIM
 import ShoalTestKit
 

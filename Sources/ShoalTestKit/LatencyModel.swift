@@ -1,3 +1,5 @@
+public import ShoalCore
+
 // MARK: - LatencyModel
 
 /// How long a message takes on a link, in virtual nanoseconds.

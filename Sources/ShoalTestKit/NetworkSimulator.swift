@@ -1,3 +1,5 @@
+public import ShoalCore
+
 // MARK: - NetworkSimulator
 
 /// A deterministic discrete-event network simulator, generic over the message type.

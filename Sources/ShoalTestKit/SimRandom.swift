@@ -1,47 +1,8 @@
+public import ShoalCore
+
 // MARK: - SimRandom
 
-/// A small, fast, seeded pseudo-random generator (SplitMix64) for deterministic simulations.
+/// The simulators' seeded generator: ShoalCore's `SplitMix64` under the name the simulation code uses.
 ///
 /// Not cryptographically secure. The same seed always yields the same sequence on every platform.
-public struct SimRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    /// Creates a generator from a seed.
-    /// - Parameter seed: any 64-bit value; equal seeds give equal sequences.
-    public init(seed: UInt64) {
-        self.state = seed
-    }
-
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform double in `[0, 1)`.
-    public mutating func nextUnit() -> Double {
-        Double(next() >> 11) * (1.0 / 9_007_199_254_740_992.0)
-    }
-
-    /// Whether an event of probability `p` happens.
-    /// - Parameter p: the probability, clamped to `[0, 1]`.
-    public mutating func chance(_ p: Double) -> Bool {
-        if p <= 0 { return false }
-        if p >= 1 { return true }
-        return nextUnit() < p
-    }
-
-    /// A uniform integer in `0..<bound` (`bound` must be positive).
-    public mutating func below(_ bound: Int) -> Int {
-        precondition(bound > 0, "bound must be positive")
-        return Int(next(upperBound: UInt64(bound)))
-    }
-
-    /// A generator for a sub-stream, derived from this one (advances this generator once).
-    public mutating func fork() -> SimRandom {
-        SimRandom(seed: next())
-    }
-}
+public typealias SimRandom = SplitMix64

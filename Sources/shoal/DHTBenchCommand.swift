@@ -44,7 +44,7 @@ struct DHTBenchCommand: AsyncParsableCommand {
             P2PHost(HostConfiguration(listenAddresses: [try Multiaddr("/ip4/127.0.0.1/tcp/0")]))
         }
         let lookups = self.lookups
-        var generator = SplitMix(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let output = try await withThrowingTaskGroup(of: Void.self) { group in
             for host in hosts { group.addTask { try await host.run() } }
             defer {
@@ -121,20 +121,5 @@ struct DHTBenchCommand: AsyncParsableCommand {
                     + String(format: " (setup %.1f s)", output.setupSeconds)
             )
         }
-    }
-}
-
-/// A small seeded generator (SplitMix64) so that runs are repeatable.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

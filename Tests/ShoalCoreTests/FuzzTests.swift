@@ -2,18 +2,6 @@ import ShoalCore
 import ShoalCrypto
 import Testing
 
-/// SplitMix64: a small seeded generator, so every run feeds the same inputs.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 @Suite("Decoder fuzzing: keys, peer IDs, signed records")
 struct CoreFuzzTests {
     static func mutate(_ seed: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
@@ -33,7 +21,7 @@ struct CoreFuzzTests {
 
     @Test("100,000 random and mutated inputs per decoder: values or ShoalErrors, never a crash")
     func fuzzDecoders() {
-        var rng = SplitMix64(state: 0x5EED)
+        var rng = SplitMix64(seed: 0x5EED)
         let key = PrivateKey()
         let seeds: [[UInt8]] = [key.publicKey.protobufBytes, key.peerID.bytes, key.protobufBytes.bytes]
         var decoded = [0, 0, 0, 0]
@@ -55,7 +43,7 @@ struct CoreFuzzTests {
 
     @Test("signed-record envelopes: 20,000 mutations decode or fail with ShoalError")
     func fuzzEnvelopes() throws {
-        var rng = SplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         let record = SignedPeerRecord(key: PrivateKey(), addresses: [], sequence: 1).envelopeBytes
         var rejected = 0
         for _ in 0..<20_000 {

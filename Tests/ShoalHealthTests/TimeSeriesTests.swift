@@ -1,4 +1,5 @@
 import Foundation
+import ShoalCore
 import ShoalHealth
 import Testing
 
@@ -123,7 +124,7 @@ struct TimeSeriesTests {
 struct HealthFuzzTests {
     @Test("10,000 seeded byte mutations of a report decode or throw, never trap")
     func mutations() throws {
-        var generator = SplitMix(state: 99)
+        var generator = SplitMix64(seed: 99)
         let base = try HealthProtocol.encodeResponse(TimeSeriesTests.report(at: 5, cpu: 33))
         var accepted = 0
         for _ in 0..<10_000 {
@@ -138,16 +139,5 @@ struct HealthFuzzTests {
             }
         }
         #expect(accepted < 10_000)
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ShoalCore
 import ShoalParquet
 
 /// Single-core write/read throughput of uncompressed int64, double and string columns.

@@ -7,17 +7,6 @@ import ShoalParquet
 /// chunks, overwritten lengths) and reads it. A crash ends the process (the run fails); a read slower than 5 s is a
 /// hang and is saved to the corpus folder and reported; every input must give a table or a ShoalError.
 enum Fuzz {
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static func run(seconds: Double, corpus: URL) throws {
         var seeds: [[UInt8]] = []
         for (_, table) in try SampleTables.all() {
@@ -33,7 +22,7 @@ enum Fuzz {
             }
         }
         seeds = seeds.filter { $0.count < 4 << 20 }
-        var rng = Generator(state: UInt64(seeds.count) &* 0x5EED)
+        var rng = SplitMix64(seed: UInt64(seeds.count) &* 0x5EED)
         let clock = ContinuousClock()
         let end = clock.now + .milliseconds(Int64(seconds * 1000))
         var inputs = 0
@@ -66,7 +55,7 @@ enum Fuzz {
         )
     }
 
-    static func mutate(_ seed: [UInt8], _ rng: inout Generator) -> [UInt8] {
+    static func mutate(_ seed: [UInt8], _ rng: inout SplitMix64) -> [UInt8] {
         var bytes = seed
         let rounds = 1 + Int(rng.next() % 8)
         for _ in 0..<rounds where !bytes.isEmpty {

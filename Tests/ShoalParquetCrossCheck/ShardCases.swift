@@ -1,4 +1,5 @@
 import Foundation
+import ShoalCore
 import ShoalDatasets
 import ShoalMultiformats
 import ShoalParquet

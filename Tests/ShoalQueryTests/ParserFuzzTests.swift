@@ -6,18 +6,6 @@ import Testing
 /// plans renders to SQL that parses back to the same SQL.
 @Suite("Parser fuzz")
 struct ParserFuzzTests {
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
     static let fragments = [
         "SELECT", "DISTINCT", "FROM", "dataset", "WHERE", "GROUP", "BY", "HAVING", "ORDER", "LIMIT", "OFFSET", "AND",
         "OR", "NOT", "IN", "IS", "NULL", "LIKE", "GLOB", "BETWEEN", "CASE", "WHEN", "THEN", "ELSE", "END", "CAST",
@@ -29,7 +17,7 @@ struct ParserFuzzTests {
 
     @Test("5,000 random and mutated queries: no crash, errors are ShoalErrors, plans re-render stably")
     func fuzz() {
-        var random = Generator(state: 0x5EED)
+        var random = SplitMix64(seed: 0x5EED)
         let planner = QueryPlanner(schema: testSchema)
         let corpus = CorrectnessTests.cases.map(\.sql) + RejectionTests.unsupported.map(\.sql)
         var planned = 0

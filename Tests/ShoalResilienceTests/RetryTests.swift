@@ -10,7 +10,7 @@ struct RetryTests {
     @Test("succeeds after failures, with the exponential sequence slept on the test clock")
     func attemptsAndSequence() async throws {
         let clock = TestClock()
-        var generator = SeededGenerator(state: 1)
+        var generator = SplitMix64(seed: 1)
         let policy = RetryPolicy(
             maximumAttempts: 5,
             initialDelay: .milliseconds(100),
@@ -33,7 +33,7 @@ struct RetryTests {
     @Test("gives up after the maximum attempts and rethrows the last error")
     func maximumAttempts() async throws {
         let clock = TestClock()
-        var generator = SeededGenerator(state: 2)
+        var generator = SplitMix64(seed: 2)
         var count = 0
         await #expect(throws: ShoalError(.timeout, "")) {
             _ = try await retry(
@@ -53,7 +53,7 @@ struct RetryTests {
     @Test("non-retryable errors are rethrown at once")
     func nonRetryable() async throws {
         let clock = TestClock()
-        var generator = SeededGenerator(state: 3)
+        var generator = SplitMix64(seed: 3)
         var count = 0
         await #expect(throws: ShoalError(.invalidArgument, "")) {
             _ = try await retry(policy: RetryPolicy(maximumAttempts: 10), clock: clock, generator: &generator) {
@@ -71,7 +71,7 @@ struct RetryTests {
 
     @Test("full jitter stays within 0 ... the capped exponential delay (10,000 seeded draws)")
     func fullJitterBounds() {
-        var generator = SeededGenerator(state: 42)
+        var generator = SplitMix64(seed: 42)
         var sawLow = false
         for run in 0..<1000 {
             var backoff = Backoff(
@@ -92,7 +92,7 @@ struct RetryTests {
 
     @Test("decorrelated jitter stays within initial ... 3 × previous, capped")
     func decorrelatedBounds() {
-        var generator = SeededGenerator(state: 7)
+        var generator = SplitMix64(seed: 7)
         for _ in 0..<1000 {
             var backoff = Backoff(
                 initialDelay: .milliseconds(100),
@@ -113,7 +113,7 @@ struct RetryTests {
     @Test("a shared budget stops retries beyond its tokens and refills 10 % per first attempt")
     func budgetExhaustion() async throws {
         let clock = TestClock()
-        var generator = SeededGenerator(state: 4)
+        var generator = SplitMix64(seed: 4)
         let budget = RetryBudget(ratio: 0.1, initialTokens: 2, maximumTokens: 5)
         var count = 0
         await #expect(throws: Flaky.self) {
@@ -142,7 +142,7 @@ struct RetryTests {
     @Test("the budget caps total retries at about 10 % of first attempts under sustained failure")
     func budgetRatio() async throws {
         let clock = TestClock()
-        var generator = SeededGenerator(state: 5)
+        var generator = SplitMix64(seed: 5)
         let budget = RetryBudget(ratio: 0.1, initialTokens: 0, maximumTokens: 100)
         var total = 0
         for _ in 0..<1000 {
@@ -166,7 +166,7 @@ struct RetryTests {
         await #expect(throws: CancellationError.self) {
             try await withThrowingTaskGroup(of: Int.self) { group in
                 group.addTask {
-                    var generator = SeededGenerator(state: 6)
+                    var generator = SplitMix64(seed: 6)
                     return try await retry(
                         policy: RetryPolicy(shouldRetry: { _ in true }),
                         clock: clock,

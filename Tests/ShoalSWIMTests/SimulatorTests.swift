@@ -1,3 +1,4 @@
+import ShoalCore
 import ShoalTestKit
 import Testing
 

@@ -4,20 +4,9 @@ import Testing
 
 @Suite("Node configuration fuzzing")
 struct ConfigurationFuzzTests {
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("2,000 seeded mutations of the example either load or fail with one invalidArgument line")
     func mutations() {
-        var generator = SplitMix(state: 2026)
+        var generator = SplitMix64(seed: 2026)
         let base = Array(NodeConfiguration.example.utf8)
         let alphabet = Array("[]=\"'#.,-_ 0123456789abcxyz\n\t{}".utf8)
         var loaded = 0

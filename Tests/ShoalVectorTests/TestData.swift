@@ -1,3 +1,4 @@
+import ShoalCore
 import ShoalVector
 
 /// Seeded test vectors (splitmix64, Box-Muller free: uniform in [-1, 1) around cluster centres).

@@ -41,24 +41,3 @@ public struct HNSWParameters: Sendable, Hashable, Codable {
         }
     }
 }
-
-/// splitmix64: the seeded generator of HNSW levels (and of the test and benchmark data).
-public struct SplitMix64: Sendable, Hashable {
-    /// The state.
-    public var state: UInt64
-
-    /// Creates a generator from a seed.
-    public init(seed: UInt64) { state = seed }
-
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform double in [0, 1) (53 random bits).
-    public mutating func nextUnit() -> Double { Double(next() >> 11) * 0x1p-53 }
-}
