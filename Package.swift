@@ -183,7 +183,7 @@ let package = Package(
         ),
 
         // MARK: - Tests
-        .testTarget(name: "ShoalCryptoTests", dependencies: ["ShoalCrypto"]),
+        .testTarget(name: "ShoalCryptoTests", dependencies: ["ShoalCrypto", "ShoalMultiformats"]),
         .testTarget(name: "ShoalMultiformatsTests", dependencies: ["ShoalMultiformats"]),
         .testTarget(name: "ShoalCoreTests", dependencies: ["ShoalCore", "ShoalCrypto", "ShoalMultiformats"]),
         .testTarget(name: "ShoalWireTests", dependencies: ["ShoalWire", "ShoalCore"]),

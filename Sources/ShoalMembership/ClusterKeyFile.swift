@@ -1,6 +1,7 @@
 import Foundation
 import ShoalCore
 public import ShoalCrypto
+import ShoalMultiformats
 public import ShoalSWIM
 
 // MARK: - ClusterKeyFile
@@ -57,7 +58,7 @@ public enum ClusterKeyFile {
         for (number, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
-            guard let key = hexBytes(line), key.count == XChaCha20Poly1305.keyByteCount else {
+            guard let key = try? Base16.decodeIgnoringCase(line), key.count == XChaCha20Poly1305.keyByteCount else {
                 throw ShoalError(.invalidKey, "\(name):\(number + 1): a key is 64 hex digits (32 bytes)")
             }
             if ring == nil {
@@ -70,28 +71,5 @@ public enum ClusterKeyFile {
         }
         guard let ring else { throw ShoalError(.invalidArgument, "\(name) holds no key") }
         return ring
-    }
-
-    static func hexBytes(_ text: String) -> [UInt8]? {
-        let digits = Array(text.utf8)
-        guard digits.count % 2 == 0 else { return nil }
-        var out: [UInt8] = []
-        out.reserveCapacity(digits.count / 2)
-        var i = 0
-        while i < digits.count {
-            guard let hi = nibble(digits[i]), let lo = nibble(digits[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
-        }
-        return out
-    }
-
-    static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case 0x30...0x39: return c - 0x30
-        case 0x61...0x66: return c - 0x61 + 10
-        case 0x41...0x46: return c - 0x41 + 10
-        default: return nil
-        }
     }
 }

@@ -74,16 +74,5 @@ func describeByte(_ byte: UInt8) -> String {
     if byte >= 0x20 && byte < 0x7f {
         return "'\(Character(Unicode.Scalar(byte)))'"
     }
-    return "byte 0x" + hexString([byte])
-}
-
-/// Lower-case hex of bytes, for messages and descriptions.
-func hexString(_ bytes: some Sequence<UInt8>) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var out: [UInt8] = []
-    for byte in bytes {
-        out.append(digits[Int(byte >> 4)])
-        out.append(digits[Int(byte & 0x0f)])
-    }
-    return String(decoding: out, as: UTF8.self)
+    return "byte 0x" + Base16.encode([byte])
 }

@@ -1,25 +1,12 @@
+import ShoalMultiformats
+
 extension Array where Element == UInt8 {
+    /// Test vectors as hex (spaces ignored, either case, an odd count padded with a leading zero).
     init(hex: String) {
-        var out: [UInt8] = []
-        var chars = Array(hex.utf8.filter { $0 != UInt8(ascii: " ") })
-        if chars.count % 2 == 1 { chars.insert(UInt8(ascii: "0"), at: 0) }
-        var i = 0
-        while i < chars.count {
-            let s = String(decoding: chars[i..<i + 2], as: UTF8.self)
-            out.append(UInt8(s, radix: 16)!)
-            i += 2
-        }
-        self = out
+        let digits = String(hex.filter { $0 != " " })
+        self = (try? Base16.decodeIgnoringCase(digits.count % 2 == 1 ? "0" + digits : digits)) ?? []
     }
 
-    var hex: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(count * 2)
-        for b in self {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0f)])
-        }
-        return String(decoding: out, as: UTF8.self)
-    }
+    /// Lower-case hex.
+    var hex: String { Base16.encode(self) }
 }

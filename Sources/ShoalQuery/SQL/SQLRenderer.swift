@@ -1,3 +1,5 @@
+import ShoalMultiformats
+
 /// Renders a statement tree back to SQLite SQL text.
 ///
 /// Every operator application is parenthesised, so the text means exactly the tree whatever SQLite's precedence;
@@ -54,14 +56,7 @@ public enum SQLRenderer {
             let text = String(v)
             return text.contains(".") || text.contains("e") ? text : text + ".0"
         case .text(let s): return "'" + doubled(s, "'") + "'"
-        case .blob(let b):
-            let digits = Array("0123456789ABCDEF".utf8)
-            var hex: [UInt8] = []
-            for byte in b {
-                hex.append(digits[Int(byte >> 4)])
-                hex.append(digits[Int(byte & 0x0F)])
-            }
-            return "X'" + String(decoding: hex, as: UTF8.self) + "'"
+        case .blob(let b): return "X'" + Base16.encode(b, uppercase: true) + "'"
         }
     }
 
