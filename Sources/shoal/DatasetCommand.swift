@@ -149,6 +149,16 @@ struct DatasetCommand: AsyncParsableCommand {
             let parameters = PackParameters(shardSize: shardSize, compression: codec)
             let datasetName = name ?? URL(fileURLWithPath: input).lastPathComponent
             let progress = ProgressLine()
+            func packAll(_ reader: inout some TableBatchReader) throws -> PackResult {
+                try store.pack(
+                    &reader,
+                    name: datasetName,
+                    id: id,
+                    description: datasetDescription,
+                    parameters: parameters,
+                    progress: progress.update
+                )
+            }
             let result: PackResult
             switch format {
             case .csv:
@@ -158,14 +168,7 @@ struct DatasetCommand: AsyncParsableCommand {
                     options: options,
                     sourceName: input
                 )
-                result = try store.pack(
-                    &reader,
-                    name: datasetName,
-                    id: id,
-                    description: datasetDescription,
-                    parameters: parameters,
-                    progress: progress.update
-                )
+                result = try packAll(&reader)
             case .jsonl:
                 var reader = JSONLinesTableReader(
                     source: try FileByteSource(path: input),
@@ -173,14 +176,7 @@ struct DatasetCommand: AsyncParsableCommand {
                     options: options,
                     sourceName: input
                 )
-                result = try store.pack(
-                    &reader,
-                    name: datasetName,
-                    id: id,
-                    description: datasetDescription,
-                    parameters: parameters,
-                    progress: progress.update
-                )
+                result = try packAll(&reader)
             case .parquet:
                 var reader = try ParquetTableReader(
                     source: try ParquetFileSource(path: input),
@@ -188,14 +184,7 @@ struct DatasetCommand: AsyncParsableCommand {
                     options: options,
                     sourceName: input
                 )
-                result = try store.pack(
-                    &reader,
-                    name: datasetName,
-                    id: id,
-                    description: datasetDescription,
-                    parameters: parameters,
-                    progress: progress.update
-                )
+                result = try packAll(&reader)
             }
             progress.finish()
             let manifest = result.manifest
