@@ -18,7 +18,12 @@ extension P2PHost {
     func openStream(on connection: MuxedConnection, protocols: [String]) async throws -> ShoalStream {
         let id = try await connection.openStream()
         do {
-            let (protocolID, leftover) = try await withDeadline(configuration.negotiationTimeout) {
+            let (protocolID, leftover) = try await withStreamDeadline(
+                configuration.negotiationTimeout,
+                on: connection,
+                id,
+                "protocol negotiation"
+            ) {
                 try await Self.negotiateOutbound(on: connection, id, protocols: protocols)
             }
             connection.unread(id, leftover)
@@ -46,7 +51,12 @@ extension P2PHost {
     private func handleInboundStream(_ connection: MuxedConnection, _ id: YamuxStreamID) async {
         let negotiated: (String, [UInt8])
         do {
-            negotiated = try await withDeadline(configuration.negotiationTimeout) { [registry] in
+            negotiated = try await withStreamDeadline(
+                configuration.negotiationTimeout,
+                on: connection,
+                id,
+                "protocol negotiation"
+            ) {
                 try await Self.negotiateInbound(on: connection, id, registry: registry)
             }
         } catch {

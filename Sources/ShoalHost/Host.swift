@@ -29,6 +29,8 @@ public final class P2PHost: Sendable {
     let registry = ProtocolRegistry()
     let transport: TCPTransport
     let runtime: ConnectionRuntime
+    /// Deadlines of the host's own stream work (negotiations, ping, identify).
+    let deadlines: DeadlineQueue
     let logger: Logger
     let startedAt = ContinuousClock.now
 
@@ -71,6 +73,7 @@ public final class P2PHost: Sendable {
         self.peerID = configuration.identity.peerID
         self.peerStore = PeerStore()
         self.transport = TCPTransport()
+        self.deadlines = DeadlineQueue(eventLoop: transport.nextEventLoop())
         var log = configuration.logger
         log[metadataKey: "host.peer"] = "\(configuration.identity.peerID)"
         self.logger = log
@@ -171,7 +174,9 @@ public final class P2PHost: Sendable {
         var bound: [Multiaddr] = []
         do {
             for address in configuration.listenAddresses {
-                let (listener, real) = try await transport.listen(address)
+                let (listener, real) = try await transport.listen(address) { [self] channel in
+                    try prepareInbound(channel)
+                }
                 listeners.append(listener)
                 bound.append(real)
             }

@@ -3,8 +3,9 @@ public import NIOPosix
 public import ShoalCore
 public import ShoalMultiformats
 
-/// TCP sockets through SwiftNIO: listening and dialing multiaddrs. Connections come out as NIO async channels for
-/// ``ConnectionRuntime`` to upgrade; nothing above the host sees NIO types.
+/// TCP sockets through SwiftNIO: listening and dialing multiaddrs. Each socket gets its upgrade installed on its
+/// event loop (``UpgradingChannel``) and comes out for ``ConnectionRuntime`` to run; nothing above the host sees NIO
+/// types.
 public struct TCPTransport: Sendable {
     /// How connections size their socket reads: small while idle (NIO keeps one small pooled buffer per
     /// connection: one read per wake-up, `maxMessagesPerRead` 1), growing to 256 KiB under load so that a read
@@ -21,12 +22,23 @@ public struct TCPTransport: Sendable {
         self.group = group
     }
 
+    /// One of the group's event loops (for timers that belong to no connection).
+    package func nextEventLoop() -> any EventLoop { group.next() }
+
     /// A bound listening socket.
-    package typealias Listener = NIOAsyncChannel<NIOAsyncChannel<ByteBuffer, ByteBuffer>, Never>
+    package typealias Listener = NIOAsyncChannel<UpgradingChannel, Never>
+
+    /// Prepares a new socket on its event loop (installs the upgrade); throwing refuses the socket.
+    package typealias Prepare = @Sendable (any Channel) throws -> UpgradingChannel
 
     /// Binds a listening socket to a `/ip4|ip6/…/tcp/N` multiaddr (port 0 picks a free port).
+    /// - Parameter prepare: runs for each accepted socket, on its event loop, before any task sees it.
     /// - Returns: the listener and the multiaddr it is really bound to.
-    package func listen(_ address: Multiaddr, backlog: Int32 = 256) async throws -> (Listener, Multiaddr) {
+    package func listen(
+        _ address: Multiaddr,
+        backlog: Int32 = 256,
+        prepare: @escaping Prepare
+    ) async throws -> (Listener, Multiaddr) {
         let endpoint = try TCPEndpoint(address)
         guard !endpoint.isName else {
             throw ShoalError(.invalidArgument, "listen addresses must be IP literals, got \(address)")
@@ -41,9 +53,7 @@ public struct TCPTransport: Sendable {
                 .childChannelOption(.recvAllocator, value: Self.receiveAllocator)
                 .childChannelOption(.maxMessagesPerRead, value: 1)
                 .bind(host: endpoint.host, port: Int(endpoint.port)) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                    }
+                    channel.eventLoop.makeCompletedFuture { try prepare(channel) }
                 }
         } catch {
             throw ShoalError(.io, "cannot listen on \(address)", cause: error)
@@ -55,7 +65,12 @@ public struct TCPTransport: Sendable {
     }
 
     /// Opens a TCP connection to a `/ip4|ip6|dns|dns4|dns6/…/tcp/N[/p2p/ID]` multiaddr.
-    package func dial(_ address: Multiaddr, timeout: Duration) async throws -> NIOAsyncChannel<ByteBuffer, ByteBuffer> {
+    /// - Parameter prepare: runs on the socket's event loop before it connects.
+    package func dial(
+        _ address: Multiaddr,
+        timeout: Duration,
+        prepare: @escaping Prepare
+    ) async throws -> UpgradingChannel {
         let endpoint = try TCPEndpoint(address)
         do {
             let bootstrap = ClientBootstrap(group: group)
@@ -64,10 +79,8 @@ public struct TCPTransport: Sendable {
                 .channelOption(.recvAllocator, value: Self.receiveAllocator)
                 .channelOption(.maxMessagesPerRead, value: 1)
                 .connectTimeout(.nanoseconds(timeout.nanosecondsClamped))
-            let wrap: @Sendable (any Channel) -> EventLoopFuture<NIOAsyncChannel<ByteBuffer, ByteBuffer>> = { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
+            let wrap: @Sendable (any Channel) -> EventLoopFuture<UpgradingChannel> = { channel in
+                channel.eventLoop.makeCompletedFuture { try prepare(channel) }
             }
             // A literal address is connected to directly (no resolver, no Happy Eyeballs).
             if !endpoint.isName, let target = try? SocketAddress(ipAddress: endpoint.host, port: Int(endpoint.port)) {

@@ -103,10 +103,11 @@ extension P2PHost {
     /// Runs identify on a new connection and records what the peer says.
     func identify(_ connection: MuxedConnection) async {
         do {
-            let info = try await withDeadline(.seconds(15)) {
-                let stream = try await self.openStream(on: connection, protocols: [Identify.protocolID])
-                defer { stream.closeWrite() }
-                return try await self.readIdentify(from: stream, peer: connection.remotePeer)
+            // The negotiation has its own deadline; the exchange has 15 s.
+            let stream = try await openStream(on: connection, protocols: [Identify.protocolID])
+            defer { stream.closeWrite() }
+            let info = try await withStreamDeadline(.seconds(15), on: connection, stream.streamID, "identify") {
+                try await readIdentify(from: stream, peer: connection.remotePeer)
             }
             apply(info, push: false)
         } catch {

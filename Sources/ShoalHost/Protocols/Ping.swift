@@ -16,7 +16,12 @@ extension P2PHost {
         // At most 2 inbound ping streams per peer, as the spec asks.
         registry.register(Ping.protocolID, options: ProtocolOptions(maximumInboundStreamsPerPeer: 2)) { stream in
             while true {
-                let payload = try await withDeadline(Ping.idleTimeout) {
+                let payload = try await self.withStreamDeadline(
+                    Ping.idleTimeout,
+                    on: stream.connection,
+                    stream.streamID,
+                    "ping read"
+                ) {
                     try await Self.readPing(stream)
                 }
                 guard let payload else { return }
@@ -50,7 +55,9 @@ extension P2PHost {
             let payload = secureRandomBytes(Ping.payloadLength)
             let start = clock.now
             try await stream.write(payload)
-            let echo = try await withDeadline(.seconds(10)) { try await stream.readExactly(Ping.payloadLength) }
+            let echo = try await withStreamDeadline(.seconds(10), on: stream.connection, stream.streamID, "ping echo") {
+                try await stream.readExactly(Ping.payloadLength)
+            }
             guard echo == payload else {
                 stream.reset()
                 throw ShoalError(.protocolViolation, "ping echo from \(peer) does not match")
