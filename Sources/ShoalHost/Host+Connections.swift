@@ -83,7 +83,7 @@ extension P2PHost {
             let channel = try await transport.dial(address, timeout: configuration.dialTimeout) { channel in
                 try runtime.makeUpgradingChannel(channel, direction: .outbound, expectedPeer: expected)
             }
-            let queued = spawn { [self] in
+            let queued = spawn(on: EventLoopExecutor(channel.channel.channel.eventLoop)) { [self] in
                 await self.runConnection(channel, direction: .outbound, promise: promise)
             }
             if !queued {
@@ -128,7 +128,7 @@ extension P2PHost {
         do {
             try await listener.executeThenClose { inbound in
                 for try await child in inbound {
-                    let queued = spawn { [self] in
+                    let queued = spawn(on: EventLoopExecutor(child.channel.channel.eventLoop)) { [self] in
                         await self.runConnection(child, direction: .inbound, promise: nil)
                     }
                     if !queued {
@@ -156,6 +156,7 @@ extension P2PHost {
         let established = Mutex<MuxedConnection?>(nil)
         let activeStreams = LockedCounter()
         let remote = Multiaddr(channel.channel.channel.remoteAddress)
+        let executor = EventLoopExecutor(channel.channel.channel.eventLoop)
         do {
             try await runtime.run(
                 channel: channel,
@@ -167,7 +168,7 @@ extension P2PHost {
                     try self.admit(connection)
                     promise?.complete(.success(connection))
                     if self.configuration.identifyOnConnect {
-                        self.spawn { [self] in await self.identify(connection) }
+                        self.spawn(on: executor) { [self] in await self.identify(connection) }
                     }
                 },
                 serve: { connection, id in

@@ -81,7 +81,12 @@ extension P2PHost {
         defer { registry.release(entry, from: connection.remotePeer) }
         let stream = ShoalStream(connection: connection, streamID: id, protocolID: protocolID, direction: .inbound)
         do {
-            try await entry.handler(stream)
+            if entry.onConnectionLoop {
+                try await entry.handler(stream)
+            } else {
+                // Off the connection's event loop: a user handler may compute for long.
+                try await withTaskExecutorPreference(globalConcurrentExecutor) { try await entry.handler(stream) }
+            }
             stream.closeWrite()
         } catch {
             logger.debug("stream handler failed", metadata: ["stream.protocol": "\(protocolID)", "error": "\(error)"])

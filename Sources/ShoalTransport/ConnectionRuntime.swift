@@ -19,6 +19,8 @@ package struct ConnectionRuntime: Sendable {
     var yamux: YamuxConfiguration
     var handshakeTimeout: Duration
     var logger: Logger
+    /// The Noise static key, signed once for all this runtime's handshakes.
+    let noiseStatic: NoiseStaticIdentity
 
     package init(
         identity: PrivateKey,
@@ -32,6 +34,7 @@ package struct ConnectionRuntime: Sendable {
         self.yamux = yamux
         self.handshakeTimeout = handshakeTimeout
         self.logger = logger
+        self.noiseStatic = NoiseStaticIdentity(identity: identity)
     }
 
     /// Waits for `channel`'s upgrade and runs the connection until it ends.

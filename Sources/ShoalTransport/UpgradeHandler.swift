@@ -186,7 +186,13 @@ extension ConnectionRuntime {
         direction: Direction,
         expectedPeer: PeerID?
     ) throws -> UpgradingChannel {
-        let machine = try Upgrader(direction: direction, identity: identity, expectedPeer: expectedPeer, psk: psk)
+        let machine = try Upgrader(
+            direction: direction,
+            identity: identity,
+            expectedPeer: expectedPeer,
+            psk: psk,
+            staticIdentity: noiseStatic
+        )
         let promise = channel.eventLoop.makePromise(of: UpgradeResult.self)
         try channel.pipeline.syncOperations.addHandler(
             UpgradeHandler(machine: machine, promise: promise, timeout: handshakeTimeout)

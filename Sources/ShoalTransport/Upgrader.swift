@@ -66,6 +66,7 @@ struct Upgrader {
     let direction: Direction
     let identity: PrivateKey
     let expectedPeer: PeerID?
+    let staticIdentity: NoiseStaticIdentity?
     let multistream: MultistreamConfiguration
     private var pnet: PrivateNetworkConnection?
     private var phase: Phase
@@ -75,16 +76,19 @@ struct Upgrader {
     /// - Parameters:
     ///   - expectedPeer: the peer the dialer meant to reach (the handshake fails for any other).
     ///   - psk: the private network key, if the network is private.
+    ///   - staticIdentity: a Noise static key signed in advance by `identity` (nil: a new one for this upgrade).
     init(
         direction: Direction,
         identity: PrivateKey,
         expectedPeer: PeerID?,
         psk: PreSharedKey?,
+        staticIdentity: NoiseStaticIdentity? = nil,
         multistream: MultistreamConfiguration = MultistreamConfiguration()
     ) throws {
         self.direction = direction
         self.identity = identity
         self.expectedPeer = expectedPeer
+        self.staticIdentity = staticIdentity
         self.multistream = multistream
         self.pnet = try psk.map { try PrivateNetworkConnection(psk: $0) }
         self.phase = .security(
@@ -143,7 +147,7 @@ struct Upgrader {
                 }
                 var handshake = NoiseHandshake(
                     role: direction == .outbound ? .initiator : .responder,
-                    configuration: .init(identity: identity, expectedPeer: expected)
+                    configuration: .init(identity: identity, expectedPeer: expected, staticIdentity: staticIdentity)
                 )
                 out += encrypted(try handshake.start())
                 phase = .handshake(handshake)

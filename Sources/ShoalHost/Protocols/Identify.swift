@@ -90,11 +90,18 @@ extension P2PHost {
     }
 
     func registerIdentify() {
-        registry.register(Identify.protocolID, options: ProtocolOptions(maximumInboundStreamsPerPeer: 8)) { stream in
+        registry.register(
+            Identify.protocolID,
+            options: ProtocolOptions(maximumInboundStreamsPerPeer: 8),
+            onConnectionLoop: true
+        ) { stream in
             try await stream.writeMessage(self.identifyMessage(observed: stream.connection.remoteAddress))
         }
-        registry.register(Identify.pushProtocolID, options: ProtocolOptions(maximumInboundStreamsPerPeer: 4)) {
-            stream in
+        registry.register(
+            Identify.pushProtocolID,
+            options: ProtocolOptions(maximumInboundStreamsPerPeer: 4),
+            onConnectionLoop: true
+        ) { stream in
             let info = try await self.readIdentify(from: stream, peer: stream.remotePeer)
             self.apply(info, push: true)
         }

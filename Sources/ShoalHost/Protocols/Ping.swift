@@ -14,7 +14,11 @@ enum Ping {
 extension P2PHost {
     func registerPing() {
         // At most 2 inbound ping streams per peer, as the spec asks.
-        registry.register(Ping.protocolID, options: ProtocolOptions(maximumInboundStreamsPerPeer: 2)) { stream in
+        registry.register(
+            Ping.protocolID,
+            options: ProtocolOptions(maximumInboundStreamsPerPeer: 2),
+            onConnectionLoop: true
+        ) { stream in
             while true {
                 let payload = try await self.withStreamDeadline(
                     Ping.idleTimeout,
