@@ -155,8 +155,8 @@ extension P2PHost {
         }
         let established = Mutex<MuxedConnection?>(nil)
         let activeStreams = LockedCounter()
-        let remote = Multiaddr(channel.channel.channel.remoteAddress)
-        let executor = EventLoopExecutor(channel.channel.channel.eventLoop)
+        // Turned into a multiaddr only if the connection fails (the socket forgets it once closed).
+        let remoteSocket = channel.channel.channel.remoteAddress
         do {
             try await runtime.run(
                 channel: channel,
@@ -167,15 +167,16 @@ extension P2PHost {
                     established.withLock { $0 = connection }
                     try self.admit(connection)
                     promise?.complete(.success(connection))
-                    if self.configuration.identifyOnConnect {
-                        self.spawn(on: executor) { [self] in await self.identify(connection) }
-                    }
+                    // Identify runs in the connection's own task group (on its event loop).
+                    guard self.configuration.identifyOnConnect else { return nil }
+                    return { [self] in await self.identify(connection) }
                 },
                 serve: { connection, id in
                     await self.serveStream(connection, id, active: activeStreams)
                 }
             )
         } catch {
+            let remote = Multiaddr(remoteSocket)
             let admittedConnection = established.withLock { $0 }
             if direction == .inbound && admittedConnection == nil {
                 state.withLock { $0.pendingInbound -= 1 }

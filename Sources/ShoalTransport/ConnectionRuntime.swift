@@ -41,7 +41,8 @@ package struct ConnectionRuntime: Sendable {
     ///
     /// - Parameters:
     ///   - established: called once the peer is authenticated, before any stream is read. Throwing (the gater
-    ///     refused the peer, the limits are full) closes the connection.
+    ///     refused the peer, the limits are full) closes the connection. It may return work to run in a task of
+    ///     the connection's group (identify on connect), which saves a task hand-off per connection.
     ///   - serve: runs once for each stream the peer opens, in a task of the connection's group (started by the
     ///     reader: no task waits for inbound streams).
     /// - Throws: the upgrade's error (handshake failed, timed out, peer refused).
@@ -49,7 +50,7 @@ package struct ConnectionRuntime: Sendable {
         channel upgrading: UpgradingChannel,
         direction: Direction,
         connectionID: UInt64,
-        established: @Sendable (MuxedConnection) async throws -> Void,
+        established: @Sendable (MuxedConnection) async throws -> (@Sendable () async -> Void)?,
         serve: @escaping @Sendable (MuxedConnection, YamuxStreamID) async -> Void
     ) async throws {
         let channel = upgrading.channel
@@ -83,8 +84,9 @@ package struct ConnectionRuntime: Sendable {
             if !result.muxerLeftover.isEmpty {
                 connection.receive(result.muxerLeftover, now: ConnectionClock.now)
             }
+            let followUp: (@Sendable () async -> Void)?
             do {
-                try await established(connection)
+                followUp = try await established(connection)
             } catch {
                 // GoAway is written, then the socket closes; drain the reader until it does.
                 connection.close()
@@ -107,6 +109,7 @@ package struct ConnectionRuntime: Sendable {
             }
             defer { keepalive.cancel() }
             await withDiscardingTaskGroup { group in
+                if let followUp { group.addTask { await followUp() } }
                 // Inbound streams: the reader starts a handler task for each stream the peer opens.
                 for id in connection.takeInboundStreams() { group.addTask { await serve(connection, id) } }
                 // Reader: frames are decrypted straight from the socket's buffer.

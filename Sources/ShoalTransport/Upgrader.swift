@@ -141,10 +141,7 @@ struct Upgrader {
                     phase = .security(negotiation)
                     return nil
                 }
-                var expected: NoiseHandshake.ExpectedPeer?
-                if let expectedPeer {
-                    expected = .matching(description: expectedPeer.base58, matches: { expectedPeer.matches($0) })
-                }
+                let expected = expectedPeer.map { NoiseHandshake.ExpectedPeer.peer($0) }
                 var handshake = NoiseHandshake(
                     role: direction == .outbound ? .initiator : .responder,
                     configuration: .init(identity: identity, expectedPeer: expected, staticIdentity: staticIdentity)

@@ -86,6 +86,17 @@ struct NoiseHandshakeTests {
         #expect(r.transport.bufferedByteCount == 0)
     }
 
+    @Test("the expected peer may be a peer ID: the right one completes the handshake")
+    func expectedPeerID() throws {
+        var initiator = NoiseHandshake(
+            role: .initiator,
+            configuration: .init(identity: alice, expectedPeer: .peer(PeerID(publicKey: bob.publicKey)))
+        )
+        var responder = NoiseHandshake(role: .responder, configuration: .init(identity: bob))
+        let (i, _) = try handshake(&initiator, &responder)
+        #expect(i.remoteIdentity == bob.publicKey)
+    }
+
     @Test("injected static and ephemeral keys are used; the expected peer may be a predicate")
     func injectedKeys() throws {
         let staticKey = X25519.PrivateKey()
@@ -228,6 +239,9 @@ struct NoiseHandshakeTests {
             signedPayload(identity: bob, staticKey: key)
         }
         try initiatorError(.invalidPeerID, expectedPeer: .matching(description: "nobody") { _ in false }) { key in
+            signedPayload(identity: bob, staticKey: key)
+        }
+        try initiatorError(.invalidPeerID, expectedPeer: .peer(PeerID(publicKey: PrivateKey().publicKey))) { key in
             signedPayload(identity: bob, staticKey: key)
         }
         // The same with two real machines.

@@ -32,6 +32,9 @@ public struct NoiseHandshake: Sendable {
         case publicKey(PublicKey)
         /// The remote identity key must satisfy `matches`; `description` names the expected peer in errors.
         case matching(description: String, matches: @Sendable (PublicKey) -> Bool)
+        /// The remote identity key must be `peer`'s (the `/p2p/` of a dialled address); its text form is only made
+        /// for an error.
+        case peer(PeerID)
     }
 
     /// How to run one handshake.
@@ -236,6 +239,10 @@ public struct NoiseHandshake: Sendable {
         case .matching(let description, let matches):
             guard matches(payload.identityKey) else {
                 throw ShoalError(.invalidPeerID, "Noise peer's identity is not the expected peer \(description)")
+            }
+        case .peer(let peer):
+            guard peer.matches(payload.identityKey) else {
+                throw ShoalError(.invalidPeerID, "Noise peer's identity is not the expected peer \(peer)")
             }
         }
         return payload
