@@ -34,6 +34,44 @@ extension P2PHost {
         }
     }
 
+    /// Opens a stream for one protocol and sends `first` with the proposal, without waiting for the echo (lazy
+    /// multistream-select, as go-libp2p does for a single protocol): the echo is checked when it arrives, and a
+    /// refusal fails the call. Saves a round trip for protocols that speak first (ping).
+    /// - Returns: the stream; bytes that came after the echo stay in it for the next read.
+    func openStreamLazily(
+        on connection: MuxedConnection,
+        protocolID: String,
+        first: [UInt8]
+    ) async throws
+        -> ShoalStream
+    {
+        let id = try await connection.openStream()
+        do {
+            let leftover = try await withStreamDeadline(
+                configuration.negotiationTimeout,
+                on: connection,
+                id,
+                "protocol negotiation"
+            ) {
+                var dialer = try MultistreamDialer(proposals: [protocolID], lazy: true)
+                try await connection.write(id, dialer.start() + first)
+                while true {
+                    guard let bytes = try await connection.read(id, upTo: 4096) else {
+                        throw ShoalError(.negotiationFailed, "stream closed during protocol negotiation")
+                    }
+                    for action in try dialer.receive(bytes) {
+                        if case .agreed(_, let rest) = action { return rest }
+                    }
+                }
+            }
+            connection.unread(id, leftover)
+            return ShoalStream(connection: connection, streamID: id, protocolID: protocolID, direction: .outbound)
+        } catch {
+            connection.reset(id)
+            throw error
+        }
+    }
+
     // MARK: - Inbound streams
 
     /// Serves one inbound stream of `connection` (called in its own task by the connection runtime), within the
