@@ -124,16 +124,28 @@ extension P2PHost {
         }
     }
 
+    /// Accepts connections until the listener closes. Each inbound connection runs in a task of this loop's own
+    /// group (on its event loop), started here directly rather than handed to the host's group; the loop returns
+    /// once the listener has closed and its connections have ended.
     func acceptLoop(_ listener: TCPTransport.Listener) async {
         do {
             try await listener.executeThenClose { inbound in
-                for try await child in inbound {
-                    let queued = spawn(on: EventLoopExecutor(child.channel.channel.eventLoop)) { [self] in
-                        await self.runConnection(child, direction: .inbound, promise: nil)
-                    }
-                    if !queued {
-                        state.withLock { $0.pendingInbound -= 1 }
-                        try? await child.channel.channel.close()
+                await withDiscardingTaskGroup { connections in
+                    do {
+                        for try await child in inbound {
+                            guard state.withLock({ $0.phase == .running }) else {
+                                state.withLock { $0.pendingInbound -= 1 }
+                                try? await child.channel.channel.close()
+                                continue
+                            }
+                            connections.addTask(executorPreference: EventLoopExecutor(child.channel.channel.eventLoop))
+                            {
+                                [self] in
+                                await self.runConnection(child, direction: .inbound, promise: nil)
+                            }
+                        }
+                    } catch {
+                        logger.debug("listener stopped", metadata: ["error": "\(error)"])
                     }
                 }
             }
