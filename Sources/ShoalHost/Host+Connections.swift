@@ -247,10 +247,12 @@ extension P2PHost {
             }
             return connection
         }
-        peerStore.setPublicKey(connection.remotePublicKey, for: peer)
-        if connection.direction == .outbound, let remote = connection.remoteAddress {
-            peerStore.addAddresses([remote], for: peer)
-        }
+        // The handshake proved the key is the peer's.
+        peerStore.recordConnection(
+            peer,
+            key: connection.remotePublicKey,
+            dialedAddress: connection.direction == .outbound ? connection.remoteAddress : nil
+        )
         logger.debug("connected", metadata: ["peer.id": "\(peer)", "conn.direction": "\(connection.direction)"])
         emit(.connected(peer: peer, address: connection.remoteAddress, direction: connection.direction))
         if let loser {

@@ -56,7 +56,18 @@ extension P2PHost {
                 var dialer = try MultistreamDialer(proposals: [protocolID], lazy: true)
                 try await connection.write(id, dialer.start() + first)
                 while true {
-                    guard let bytes = try await connection.read(id, upTo: 4096) else {
+                    let received: [UInt8]?
+                    do { received = try await connection.read(id, upTo: 4096) } catch let error as ShoalError
+                        where error.code == .closed
+                    {
+                        // A listener that refuses reads our early data as its next proposal and resets the stream.
+                        throw ShoalError(
+                            .negotiationFailed,
+                            "peer reset the stream of lazily proposed '\(protocolID)'",
+                            cause: error
+                        )
+                    }
+                    guard let bytes = received else {
                         throw ShoalError(.negotiationFailed, "stream closed during protocol negotiation")
                     }
                     for action in try dialer.receive(bytes) {
