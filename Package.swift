@@ -166,7 +166,7 @@ let package = Package(
                 "ShoalHost", "ShoalTransport", "ShoalSecurity", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
                 "ShoalMDNS", "ShoalKademlia", "ShoalDatasets", "ShoalParquet", "ShoalQuery", "Shoal", "ShoalMembership",
                 "ShoalSWIM", "ShoalVector", "ShoalGraph",
-                argumentParser, logging,
+                argumentParser, logging, nioCore, nioPosix,
             ]
         ),
 

@@ -79,12 +79,15 @@ extension P2PHost {
             guard state.withLock({ $0.phase == .running }) else {
                 throw ShoalError(.closed, "the host is not running")
             }
-            let channel = try await transport.dial(address, timeout: configuration.dialTimeout)
-            let queued = spawn { [self] in
-                await self.runConnection(channel, direction: .outbound, expectedPeer: expected, promise: promise)
+            let runtime = self.runtime
+            let channel = try await transport.dial(address, timeout: configuration.dialTimeout) { channel in
+                try runtime.makeUpgradingChannel(channel, direction: .outbound, expectedPeer: expected)
+            }
+            let queued = spawn(on: EventLoopExecutor(channel.channel.channel.eventLoop)) { [self] in
+                await self.runConnection(channel, direction: .outbound, promise: promise)
             }
             if !queued {
-                try? await channel.channel.close()
+                try? await channel.channel.channel.close()
                 throw ShoalError(.closed, "the host is shutting down")
             }
             return try await promise.value()
@@ -97,32 +100,52 @@ extension P2PHost {
 
     // MARK: - Accepting
 
+    /// Admits an accepted socket, on its event loop, before its handshake starts: the gater's address rule and
+    /// the cap on pending inbound connections (throwing closes the socket).
+    func prepareInbound(_ channel: any Channel) throws -> UpgradingChannel {
+        if let remote = Multiaddr(channel.remoteAddress), !configuration.gater.allowAddress(remote) {
+            logger.debug("refused by the gater", metadata: ["conn.remote": "\(remote)"])
+            throw ShoalError(.invalidArgument, "the connection gater refuses address \(remote)")
+        }
+        let admitted = state.withLock { s in
+            guard s.pendingInbound < configuration.limits.maximumPendingInbound else { return false }
+            s.pendingInbound += 1
+            return true
+        }
+        guard admitted else {
+            logger.debug("too many pending inbound connections")
+            throw ShoalError(.limitExceeded, "too many pending inbound connections")
+        }
+        do {
+            return try runtime.makeUpgradingChannel(channel, direction: .inbound, expectedPeer: nil)
+        } catch {
+            state.withLock { $0.pendingInbound -= 1 }
+            throw error
+        }
+    }
+
+    /// Accepts connections until the listener closes. Each inbound connection runs in a task of this loop's own
+    /// group (on its event loop), started here directly rather than handed to the host's group; the loop returns
+    /// once the listener has closed and its connections have ended.
     func acceptLoop(_ listener: TCPTransport.Listener) async {
         do {
             try await listener.executeThenClose { inbound in
-                for try await child in inbound {
-                    let remote = Multiaddr(child.channel.remoteAddress)
-                    if let remote, !configuration.gater.allowAddress(remote) {
-                        logger.debug("refused by the gater", metadata: ["conn.remote": "\(remote)"])
-                        try? await child.channel.close()
-                        continue
-                    }
-                    let admitted = state.withLock { s in
-                        guard s.pendingInbound < configuration.limits.maximumPendingInbound else { return false }
-                        s.pendingInbound += 1
-                        return true
-                    }
-                    guard admitted else {
-                        logger.debug("too many pending inbound connections")
-                        try? await child.channel.close()
-                        continue
-                    }
-                    let queued = spawn { [self] in
-                        await self.runConnection(child, direction: .inbound, expectedPeer: nil, promise: nil)
-                    }
-                    if !queued {
-                        state.withLock { $0.pendingInbound -= 1 }
-                        try? await child.channel.close()
+                await withDiscardingTaskGroup { connections in
+                    do {
+                        for try await child in inbound {
+                            guard state.withLock({ $0.phase == .running }) else {
+                                state.withLock { $0.pendingInbound -= 1 }
+                                try? await child.channel.channel.close()
+                                continue
+                            }
+                            connections.addTask(executorPreference: EventLoopExecutor(child.channel.channel.eventLoop))
+                            {
+                                [self] in
+                                await self.runConnection(child, direction: .inbound, promise: nil)
+                            }
+                        }
+                    } catch {
+                        logger.debug("listener stopped", metadata: ["error": "\(error)"])
                     }
                 }
             }
@@ -134,9 +157,8 @@ extension P2PHost {
     // MARK: - One connection's life
 
     func runConnection(
-        _ channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>,
+        _ channel: UpgradingChannel,
         direction: Direction,
-        expectedPeer: PeerID?,
         promise: OneShot<MuxedConnection>?
     ) async {
         let connectionID = state.withLock { s in
@@ -145,27 +167,28 @@ extension P2PHost {
         }
         let established = Mutex<MuxedConnection?>(nil)
         let activeStreams = LockedCounter()
-        let remote = Multiaddr(channel.channel.remoteAddress)
+        // Turned into a multiaddr only if the connection fails (the socket forgets it once closed).
+        let remoteSocket = channel.channel.channel.remoteAddress
         do {
             try await runtime.run(
                 channel: channel,
                 direction: direction,
-                expectedPeer: expectedPeer,
                 connectionID: connectionID,
                 established: { connection in
                     if direction == .inbound { self.state.withLock { $0.pendingInbound -= 1 } }
                     established.withLock { $0 = connection }
                     try self.admit(connection)
                     promise?.complete(.success(connection))
-                    if self.configuration.identifyOnConnect {
-                        self.spawn { [self] in await self.identify(connection) }
-                    }
+                    // Identify runs in the connection's own task group (on its event loop).
+                    guard self.configuration.identifyOnConnect else { return nil }
+                    return { [self] in await self.identify(connection) }
                 },
                 serve: { connection, id in
                     await self.serveStream(connection, id, active: activeStreams)
                 }
             )
         } catch {
+            let remote = Multiaddr(remoteSocket)
             let admittedConnection = established.withLock { $0 }
             if direction == .inbound && admittedConnection == nil {
                 state.withLock { $0.pendingInbound -= 1 }
@@ -209,21 +232,27 @@ extension P2PHost {
             s.connections[peer] = existing
             guard existing.count > 1 else { return nil }
             // Two live connections: keep one, drain the other. When the two were dialed by different sides (a
-            // simultaneous dial), both sides keep the one dialed by the smaller peer ID, so they agree; when one side
-            // dialed twice, the older connection stays. New streams always use the first in the list.
+            // simultaneous dial), both sides keep the one dialed by the smaller peer ID, so they agree. When one side
+            // dialed twice, the newer connection stays: a host dials only when it has no usable connection, so the
+            // older one is being closed by the dialer and its close has not reached us yet (a quick reconnect after
+            // a disconnect); refusing the new one would leave the dialer with none (go-libp2p never refuses a new
+            // connection because of an older one). New streams always use the first in the list.
             let first = existing[0]
-            if dialerID(of: first) == dialerID(of: connection) { return connection }
-            let keepNew = dialerID(of: connection).lexicographicallyPrecedes(dialerID(of: first))
+            let keepNew =
+                dialerID(of: first) == dialerID(of: connection)
+                || dialerID(of: connection).lexicographicallyPrecedes(dialerID(of: first))
             if keepNew {
                 s.connections[peer] = [connection] + existing.filter { $0 !== connection }
                 return first
             }
             return connection
         }
-        peerStore.setPublicKey(connection.remotePublicKey, for: peer)
-        if connection.direction == .outbound, let remote = connection.remoteAddress {
-            peerStore.addAddresses([remote], for: peer)
-        }
+        // The handshake proved the key is the peer's.
+        peerStore.recordConnection(
+            peer,
+            key: connection.remotePublicKey,
+            dialedAddress: connection.direction == .outbound ? connection.remoteAddress : nil
+        )
         logger.debug("connected", metadata: ["peer.id": "\(peer)", "conn.direction": "\(connection.direction)"])
         emit(.connected(peer: peer, address: connection.remoteAddress, direction: connection.direction))
         if let loser {

@@ -18,8 +18,62 @@ extension P2PHost {
     func openStream(on connection: MuxedConnection, protocols: [String]) async throws -> ShoalStream {
         let id = try await connection.openStream()
         do {
-            let (protocolID, leftover) = try await withDeadline(configuration.negotiationTimeout) {
+            let (protocolID, leftover) = try await withStreamDeadline(
+                configuration.negotiationTimeout,
+                on: connection,
+                id,
+                "protocol negotiation"
+            ) {
                 try await Self.negotiateOutbound(on: connection, id, protocols: protocols)
+            }
+            connection.unread(id, leftover)
+            return ShoalStream(connection: connection, streamID: id, protocolID: protocolID, direction: .outbound)
+        } catch {
+            connection.reset(id)
+            throw error
+        }
+    }
+
+    /// Opens a stream for one protocol and sends `first` with the proposal, without waiting for the echo (lazy
+    /// multistream-select, as go-libp2p does for a single protocol): the echo is checked when it arrives, and a
+    /// refusal fails the call. Saves a round trip for protocols that speak first (ping).
+    /// - Returns: the stream; bytes that came after the echo stay in it for the next read.
+    func openStreamLazily(
+        on connection: MuxedConnection,
+        protocolID: String,
+        first: [UInt8]
+    ) async throws
+        -> ShoalStream
+    {
+        let id = try await connection.openStream()
+        do {
+            let leftover = try await withStreamDeadline(
+                configuration.negotiationTimeout,
+                on: connection,
+                id,
+                "protocol negotiation"
+            ) {
+                var dialer = try MultistreamDialer(proposals: [protocolID], lazy: true)
+                try await connection.write(id, dialer.start() + first)
+                while true {
+                    let received: [UInt8]?
+                    do { received = try await connection.read(id, upTo: 4096) } catch let error as ShoalError
+                        where error.code == .closed
+                    {
+                        // A listener that refuses reads our early data as its next proposal and resets the stream.
+                        throw ShoalError(
+                            .negotiationFailed,
+                            "peer reset the stream of lazily proposed '\(protocolID)'",
+                            cause: error
+                        )
+                    }
+                    guard let bytes = received else {
+                        throw ShoalError(.negotiationFailed, "stream closed during protocol negotiation")
+                    }
+                    for action in try dialer.receive(bytes) {
+                        if case .agreed(_, let rest) = action { return rest }
+                    }
+                }
             }
             connection.unread(id, leftover)
             return ShoalStream(connection: connection, streamID: id, protocolID: protocolID, direction: .outbound)
@@ -46,7 +100,12 @@ extension P2PHost {
     private func handleInboundStream(_ connection: MuxedConnection, _ id: YamuxStreamID) async {
         let negotiated: (String, [UInt8])
         do {
-            negotiated = try await withDeadline(configuration.negotiationTimeout) { [registry] in
+            negotiated = try await withStreamDeadline(
+                configuration.negotiationTimeout,
+                on: connection,
+                id,
+                "protocol negotiation"
+            ) {
                 try await Self.negotiateInbound(on: connection, id, registry: registry)
             }
         } catch {
@@ -71,7 +130,12 @@ extension P2PHost {
         defer { registry.release(entry, from: connection.remotePeer) }
         let stream = ShoalStream(connection: connection, streamID: id, protocolID: protocolID, direction: .inbound)
         do {
-            try await entry.handler(stream)
+            if entry.onConnectionLoop {
+                try await entry.handler(stream)
+            } else {
+                // Off the connection's event loop: a user handler may compute for long.
+                try await withTaskExecutorPreference(globalConcurrentExecutor) { try await entry.handler(stream) }
+            }
             stream.closeWrite()
         } catch {
             logger.debug("stream handler failed", metadata: ["stream.protocol": "\(protocolID)", "error": "\(error)"])

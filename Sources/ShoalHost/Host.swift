@@ -29,10 +29,16 @@ public final class P2PHost: Sendable {
     let registry = ProtocolRegistry()
     let transport: TCPTransport
     let runtime: ConnectionRuntime
+    /// Deadlines of the host's own stream work (negotiations, ping, identify).
+    let deadlines: DeadlineQueue
     let logger: Logger
     let startedAt = ContinuousClock.now
 
-    typealias Job = @Sendable () async -> Void
+    /// Work for the host's task group, optionally preferring an executor (a connection's event loop).
+    struct Job: Sendable {
+        var executor: (any TaskExecutor)?
+        var body: @Sendable () async -> Void
+    }
 
     enum Phase: Equatable {
         case idle
@@ -71,6 +77,7 @@ public final class P2PHost: Sendable {
         self.peerID = configuration.identity.peerID
         self.peerStore = PeerStore()
         self.transport = TCPTransport()
+        self.deadlines = DeadlineQueue(eventLoop: transport.nextEventLoop())
         var log = configuration.logger
         log[metadataKey: "host.peer"] = "\(configuration.identity.peerID)"
         self.logger = log
@@ -171,7 +178,9 @@ public final class P2PHost: Sendable {
         var bound: [Multiaddr] = []
         do {
             for address in configuration.listenAddresses {
-                let (listener, real) = try await transport.listen(address)
+                let (listener, real) = try await transport.listen(address) { [self] channel in
+                    try prepareInbound(channel)
+                }
                 listeners.append(listener)
                 bound.append(real)
             }
@@ -208,7 +217,7 @@ public final class P2PHost: Sendable {
                             group.addTask { await self.acceptLoop(listener) }
                         }
                         for await job in jobs {
-                            group.addTask { await job() }
+                            group.addTask(executorPreference: job.executor) { await job.body() }
                         }
                     }
                     // Every connection has ended: stop the timers at once rather than at their next tick.
@@ -248,11 +257,12 @@ public final class P2PHost: Sendable {
         jobs?.finish()
     }
 
-    /// Queues work to run inside the host's task group; false once the host is stopping.
+    /// Queues work to run inside the host's task group (on `executor` when given); false once the host is
+    /// stopping.
     @discardableResult
-    func spawn(_ job: @escaping Job) -> Bool {
+    func spawn(on executor: (any TaskExecutor)? = nil, _ body: @escaping @Sendable () async -> Void) -> Bool {
         guard let jobs = state.withLock({ $0.jobs }) else { return false }
-        if case .enqueued = jobs.yield(job) { return true }
+        if case .enqueued = jobs.yield(Job(executor: executor, body: body)) { return true }
         return false
     }
 

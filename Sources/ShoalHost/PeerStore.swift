@@ -59,16 +59,7 @@ public final class PeerStore: Sendable {
 
     /// Adds addresses for `peer` (a trailing `/p2p/…` is removed; duplicates are ignored).
     public func addAddresses(_ addresses: [Multiaddr], for peer: PeerID) {
-        update(peer) { record in
-            for address in addresses {
-                let plain = address.decapsulate(.p2p) ?? address
-                record.addresses.removeAll { $0 == plain }
-                record.addresses.append(plain)
-            }
-            if record.addresses.count > Self.maximumAddresses {
-                record.addresses.removeFirst(record.addresses.count - Self.maximumAddresses)
-            }
-        }
+        update(peer) { record in Self.add(addresses, to: &record) }
     }
 
     /// Records the identity key of `peer` (only if it really is that peer's key).
@@ -102,6 +93,54 @@ public final class PeerStore: Sendable {
             applied = true
         }
         return applied
+    }
+
+    /// Records what a new authenticated connection proved: the peer's key (already checked against its ID by the
+    /// handshake) and, for a connection we dialed, the address it answered on. One update, one lock.
+    func recordConnection(_ peer: PeerID, key: PublicKey, dialedAddress: Multiaddr?) {
+        update(peer) { record in
+            record.publicKey = key
+            if let dialedAddress { Self.add([dialedAddress], to: &record) }
+        }
+    }
+
+    /// Applies one identify answer in one update: key (already checked against the peer's ID), protocols (unless
+    /// `keepProtocols`), versions, and the signed record (if newer) or else the listen addresses.
+    func applyIdentify(
+        _ peer: PeerID,
+        key: PublicKey?,
+        protocols: [String],
+        keepProtocols: Bool,
+        agent: String?,
+        protocolVersion: String?,
+        record signed: SignedPeerRecord?,
+        listenAddresses: [Multiaddr]
+    ) {
+        update(peer) { record in
+            if let key { record.publicKey = key }
+            if !keepProtocols { record.protocols = Array(protocols.prefix(Self.maximumProtocols)) }
+            if let agent { record.agentVersion = String(agent.prefix(256)) }
+            if let protocolVersion { record.protocolVersion = String(protocolVersion.prefix(256)) }
+            if let signed {
+                if record.recordSequence.map({ $0 < signed.sequence }) ?? true {
+                    record.recordSequence = signed.sequence
+                    record.addresses = Array(signed.addresses.prefix(Self.maximumAddresses))
+                }
+            } else if !listenAddresses.isEmpty {
+                Self.add(listenAddresses, to: &record)
+            }
+        }
+    }
+
+    private static func add(_ addresses: [Multiaddr], to record: inout Record) {
+        for address in addresses {
+            let plain = address.decapsulate(.p2p) ?? address
+            record.addresses.removeAll { $0 == plain }
+            record.addresses.append(plain)
+        }
+        if record.addresses.count > maximumAddresses {
+            record.addresses.removeFirst(record.addresses.count - maximumAddresses)
+        }
     }
 
     private func update(_ peer: PeerID, _ body: (inout Record) -> Void) {

@@ -35,6 +35,9 @@ final class ProtocolRegistry: Sendable {
         var id: String
         var options: ProtocolOptions
         var handler: StreamHandler
+        /// A built-in protocol whose handler runs on the connection's event loop (short, non-blocking work);
+        /// user handlers run on the global executor.
+        var onConnectionLoop = false
     }
 
     private struct State {
@@ -50,10 +53,15 @@ final class ProtocolRegistry: Sendable {
 
     private let state = Mutex(State())
 
-    func register(_ id: String, options: ProtocolOptions, handler: @escaping StreamHandler) {
+    func register(
+        _ id: String,
+        options: ProtocolOptions,
+        onConnectionLoop: Bool = false,
+        handler: @escaping StreamHandler
+    ) {
         state.withLock { s in
             if s.entries[id] == nil { s.order.append(id) }
-            s.entries[id] = Entry(id: id, options: options, handler: handler)
+            s.entries[id] = Entry(id: id, options: options, handler: handler, onConnectionLoop: onConnectionLoop)
         }
     }
 

@@ -5,7 +5,6 @@ public import ShoalCore
 import ShoalMultiformats
 package import ShoalSecurity
 package import ShoalWire
-import Synchronization
 
 /// The clock connections run on: durations since the process's first connection.
 enum ConnectionClock {
@@ -20,6 +19,8 @@ package struct ConnectionRuntime: Sendable {
     var yamux: YamuxConfiguration
     var handshakeTimeout: Duration
     var logger: Logger
+    /// The Noise static key, signed once for all this runtime's handshakes.
+    let noiseStatic: NoiseStaticIdentity
 
     package init(
         identity: PrivateKey,
@@ -33,54 +34,37 @@ package struct ConnectionRuntime: Sendable {
         self.yamux = yamux
         self.handshakeTimeout = handshakeTimeout
         self.logger = logger
+        self.noiseStatic = NoiseStaticIdentity(identity: identity)
     }
 
-    /// Upgrades `channel` and runs it until the connection ends.
+    /// Waits for `channel`'s upgrade and runs the connection until it ends.
     ///
     /// - Parameters:
     ///   - established: called once the peer is authenticated, before any stream is read. Throwing (the gater
-    ///     refused the peer, the limits are full) closes the connection.
+    ///     refused the peer, the limits are full) closes the connection. It may return work to run in a task of
+    ///     the connection's group (identify on connect), which saves a task hand-off per connection.
     ///   - serve: runs once for each stream the peer opens, in a task of the connection's group (started by the
     ///     reader: no task waits for inbound streams).
     /// - Throws: the upgrade's error (handshake failed, timed out, peer refused).
     package func run(
-        channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>,
+        channel upgrading: UpgradingChannel,
         direction: Direction,
-        expectedPeer: PeerID?,
         connectionID: UInt64,
-        established: @Sendable (MuxedConnection) async throws -> Void,
+        established: @Sendable (MuxedConnection) async throws -> (@Sendable () async -> Void)?,
         serve: @escaping @Sendable (MuxedConnection, YamuxStreamID) async -> Void
     ) async throws {
+        let channel = upgrading.channel
         let nioChannel = channel.channel
         let localAddress = Multiaddr(nioChannel.localAddress)
         let remoteAddress = Multiaddr(nioChannel.remoteAddress)
-        let timedOut = ManagedFlag()
-        let timeout = nioChannel.eventLoop.scheduleTask(in: .nanoseconds(handshakeTimeout.nanosecondsClamped)) {
-            timedOut.set()
-            nioChannel.close(promise: nil)
-        }
         var log = logger
         log[metadataKey: "conn.id"] = .stringConvertible(connectionID)
         log[metadataKey: "conn.direction"] = .string(direction.rawValue)
 
-        try await channel.executeThenClose { inbound, outbound in
-            var io = NIOChunkIO(iterator: inbound.makeAsyncIterator(), outbound: outbound)
-            let upgrader = Upgrader(direction: direction, identity: identity, expectedPeer: expectedPeer, psk: psk)
-            let result: UpgradeResult
-            do {
-                result = try await upgrader.run(&io)
-                timeout.cancel()
-            } catch {
-                timeout.cancel()
-                if timedOut.isSet {
-                    throw ShoalError(
-                        .timeout,
-                        "connection upgrade did not finish within \(handshakeTimeout)",
-                        cause: error
-                    )
-                }
-                throw error
-            }
+        try await channel.executeThenClose { inbound, _ in
+            var iterator = inbound.makeAsyncIterator()
+            // The upgrade runs in the pipeline (``UpgradeHandler``), handshake deadline included.
+            let result = try await upgrading.upgraded.get()
             let remotePeer = PeerID(publicKey: result.remotePublicKey)
             log[metadataKey: "peer.id"] = .stringConvertible(remotePeer)
 
@@ -100,12 +84,13 @@ package struct ConnectionRuntime: Sendable {
             if !result.muxerLeftover.isEmpty {
                 connection.receive(result.muxerLeftover, now: ConnectionClock.now)
             }
+            let followUp: (@Sendable () async -> Void)?
             do {
-                try await established(connection)
+                followUp = try await established(connection)
             } catch {
                 // GoAway is written, then the socket closes; drain the reader until it does.
                 connection.close()
-                while (try? await io.iterator.next()) != nil {}
+                while (try? await iterator.next()) != nil {}
                 throw error
             }
             log.debug("connection established")
@@ -124,13 +109,14 @@ package struct ConnectionRuntime: Sendable {
             }
             defer { keepalive.cancel() }
             await withDiscardingTaskGroup { group in
+                if let followUp { group.addTask { await followUp() } }
                 // Inbound streams: the reader starts a handler task for each stream the peer opens.
                 for id in connection.takeInboundStreams() { group.addTask { await serve(connection, id) } }
                 // Reader: frames are decrypted straight from the socket's buffer.
                 var opener = result.opener
                 var plaintext: [UInt8] = []
                 do {
-                    while let chunk = try await io.iterator.next() {
+                    while let chunk = try await iterator.next() {
                         do { try opener.open(chunk, appendingTo: &plaintext) } catch {
                             connection.receiveFailed(error)
                             break
@@ -153,28 +139,6 @@ package struct ConnectionRuntime: Sendable {
             log.debug("connection closed", metadata: ["conn.reason": "\(connection.closeReason.map { "\($0)" } ?? "")"])
         }
     }
-}
-
-/// The NIO socket as the upgrade's ``ChunkIO``.
-struct NIOChunkIO: ChunkIO {
-    var iterator: NIOAsyncChannelInboundStream<ByteBuffer>.AsyncIterator
-    let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
-
-    mutating func readChunk() async throws -> [UInt8]? {
-        guard let buffer = try await iterator.next() else { return nil }
-        return Array(buffer.readableBytesView)
-    }
-
-    mutating func write(_ bytes: [UInt8]) async throws {
-        try await outbound.write(ByteBuffer(bytes: bytes))
-    }
-}
-
-/// A flag set once from any thread.
-final class ManagedFlag: Sendable {
-    private let value = Mutex(false)
-    func set() { value.withLock { $0 = true } }
-    var isSet: Bool { value.withLock { $0 } }
 }
 
 extension Duration {

@@ -2,12 +2,6 @@ import ShoalCore
 import ShoalSecurity
 import ShoalWire
 
-/// The raw socket as the upgrade sees it: read chunks (nil at end of stream) and write bytes, in order.
-protocol ChunkIO {
-    mutating func readChunk() async throws -> [UInt8]?
-    mutating func write(_ bytes: [UInt8]) async throws
-}
-
 /// What the upgrade produced: an authenticated peer and the state the connection runtime continues with.
 struct UpgradeResult: Sendable {
     var remotePublicKey: PublicKey
@@ -17,115 +11,206 @@ struct UpgradeResult: Sendable {
     var muxerLeftover: [UInt8]
 }
 
-/// Runs the libp2p connection upgrade over a raw byte pipe:
+/// The libp2p connection upgrade as a synchronous machine over raw socket bytes:
 /// (pnet) → multistream-select `/noise` → Noise XX → (inside Noise) multistream-select `/yamux/1.0.0`.
 ///
-/// Each step hands the bytes it read past its end to the next, so peers that pipeline (go, rust) work. The upgrade
-/// takes no clock: the caller bounds it with a deadline by closing the socket.
+/// Bytes in (``receive(_:)``), bytes to write out; each step hands the bytes it read past its end to the next, so
+/// peers that pipeline (go, rust) work. It reads no clock and does no I/O: ``UpgradeHandler`` drives it on the
+/// connection's event loop and bounds it with the handshake deadline.
 struct Upgrader {
     static let yamuxProtocol = "/yamux/1.0.0"
 
-    var direction: Direction
-    var identity: PrivateKey
-    var expectedPeer: PeerID?
-    var psk: PreSharedKey?
-    var multistream = MultistreamConfiguration()
+    /// One multistream-select negotiation, either side (concrete, no existential on the hot path).
+    private enum Negotiation {
+        case dialer(MultistreamDialer)
+        case listener(MultistreamListener)
 
-    func run<IO: ChunkIO>(_ io: inout IO) async throws -> UpgradeResult {
-        var raw = RawLayer(io: io, pnet: try psk.map { try PrivateNetworkConnection(psk: $0) })
-        defer { io = raw.io }
-        if raw.pnet != nil { try await raw.io.write(raw.pnet!.start()) }
-
-        // 1. multistream-select: /noise
-        let afterNoiseNegotiation = try await negotiate([NoiseHandshake.protocolID], initial: [], over: &raw)
-
-        // 2. Noise XX
-        var expected: NoiseHandshake.ExpectedPeer?
-        if let expectedPeer {
-            expected = .matching(description: expectedPeer.base58, matches: { expectedPeer.matches($0) })
-        }
-        var handshake = NoiseHandshake(
-            role: direction == .outbound ? .initiator : .responder,
-            configuration: .init(identity: identity, expectedPeer: expected)
-        )
-        try await raw.send(handshake.start())
-        var input = afterNoiseNegotiation
-        var outcome: NoiseHandshakeResult?
-        while outcome == nil {
-            if !input.isEmpty {
-                let step = try handshake.receive(input)
-                try await raw.send(step.bytesToSend)
-                outcome = step.result
+        init(direction: Direction, protocolID: String, configuration: MultistreamConfiguration) throws {
+            if direction == .outbound {
+                self = .dialer(try MultistreamDialer(proposals: [protocolID], configuration: configuration))
+            } else {
+                self = .listener(try MultistreamListener(supported: [protocolID], configuration: configuration))
             }
-            if outcome == nil { input = try await raw.receive() }
         }
-        guard let result = outcome else { throw ShoalError(.internalError, "Noise handshake ended without a result") }
 
-        // 3. multistream-select inside Noise: /yamux/1.0.0
-        var secure = NoiseLayer(raw: raw, transport: result.transport)
-        var pending: [UInt8] = []
-        try secure.transport.decrypt([UInt8](), appendingTo: &pending)
-        let leftover = try await negotiate([Self.yamuxProtocol], initial: pending, over: &secure)
-        raw = secure.raw
-        return UpgradeResult(
-            remotePublicKey: result.remoteIdentity,
-            sealer: ConnectionSealer(noise: secure.transport, privateNetwork: secure.raw.pnet),
-            opener: ConnectionOpener(noise: secure.transport, privateNetwork: secure.raw.pnet),
-            muxerLeftover: leftover
+        mutating func start() -> [UInt8] {
+            switch self {
+            case .dialer(var machine):
+                defer { self = .dialer(machine) }
+                return machine.start()
+            case .listener(var machine):
+                defer { self = .listener(machine) }
+                return machine.start()
+            }
+        }
+
+        mutating func receive(_ bytes: [UInt8]) throws -> [MultistreamAction] {
+            switch self {
+            case .dialer(var machine):
+                defer { self = .dialer(machine) }
+                return try machine.receive(bytes)
+            case .listener(var machine):
+                defer { self = .listener(machine) }
+                return try machine.receive(bytes)
+            }
+        }
+    }
+
+    private enum Phase {
+        case security(Negotiation)
+        case handshake(NoiseHandshake)
+        case muxer(Negotiation, NoiseTransport)
+        case done
+    }
+
+    let direction: Direction
+    let identity: PrivateKey
+    let expectedPeer: PeerID?
+    let staticIdentity: NoiseStaticIdentity?
+    let multistream: MultistreamConfiguration
+    private var pnet: PrivateNetworkConnection?
+    private var phase: Phase
+    private var remoteIdentity: PublicKey?
+
+    /// An upgrade for one connection.
+    /// - Parameters:
+    ///   - expectedPeer: the peer the dialer meant to reach (the handshake fails for any other).
+    ///   - psk: the private network key, if the network is private.
+    ///   - staticIdentity: a Noise static key signed in advance by `identity` (nil: a new one for this upgrade).
+    init(
+        direction: Direction,
+        identity: PrivateKey,
+        expectedPeer: PeerID?,
+        psk: PreSharedKey?,
+        staticIdentity: NoiseStaticIdentity? = nil,
+        multistream: MultistreamConfiguration = MultistreamConfiguration()
+    ) throws {
+        self.direction = direction
+        self.identity = identity
+        self.expectedPeer = expectedPeer
+        self.staticIdentity = staticIdentity
+        self.multistream = multistream
+        self.pnet = try psk.map { try PrivateNetworkConnection(psk: $0) }
+        self.phase = .security(
+            try Negotiation(direction: direction, protocolID: NoiseHandshake.protocolID, configuration: multistream)
         )
     }
 
-    /// One multistream-select negotiation, dialer or listener by direction; returns the bytes read past it.
-    private func negotiate<L: NegotiationChannel>(
-        _ protocols: [String],
-        initial: [UInt8],
-        over layer: inout L
-    ) async throws -> [UInt8] {
-        if direction == .outbound {
-            var dialer = try MultistreamDialer(proposals: protocols, configuration: multistream)
-            return try await ShoalTransport.negotiate(&dialer, initial: initial, over: &layer).leftover
-        }
-        var listener = try MultistreamListener(supported: Set(protocols), configuration: multistream)
-        return try await ShoalTransport.negotiate(&listener, initial: initial, over: &layer).leftover
-    }
-}
-
-/// The raw socket, through the pnet XSalsa20 stream when the network is private.
-private struct RawLayer<IO: ChunkIO>: NegotiationChannel {
-    var io: IO
-    var pnet: PrivateNetworkConnection?
-
-    mutating func send(_ bytes: [UInt8]) async throws {
-        guard !bytes.isEmpty else { return }
-        try await io.write(pnet == nil ? bytes : pnet!.encrypt(bytes))
+    /// Whether the upgrade has finished.
+    var isDone: Bool {
+        if case .done = phase { return true }
+        return false
     }
 
-    mutating func receive() async throws -> [UInt8] {
+    /// The bytes to write as soon as the socket is open: the pnet nonce and the first multistream-select message.
+    mutating func start() -> [UInt8] {
+        guard case .security(var negotiation) = phase else { return [] }
+        var out = pnet?.start() ?? []
+        out += encrypted(negotiation.start())
+        phase = .security(negotiation)
+        return out
+    }
+
+    /// Takes raw bytes from the socket.
+    /// - Returns: the raw bytes to write, and the result once the upgrade is complete (the machine then takes no
+    ///   more input: later bytes belong to the connection runtime).
+    mutating func receive(_ raw: [UInt8]) throws -> (output: [UInt8], result: UpgradeResult?) {
+        guard !isDone else { throw ShoalError(.internalError, "connection upgrade fed after it finished") }
+        let clear = pnet == nil ? raw : pnet!.decrypt(raw)
+        var out: [UInt8] = []
+        let result = try advance(clear, &out)
+        return (out, result)
+    }
+
+    // MARK: - Steps
+
+    private mutating func advance(_ input: [UInt8], _ out: inout [UInt8]) throws -> UpgradeResult? {
+        var input = input
         while true {
-            guard let chunk = try await io.readChunk() else {
-                throw ShoalError(.closed, "connection closed during the upgrade")
+            switch phase {
+            case .security(var negotiation):
+                guard !input.isEmpty else { return nil }
+                var agreed: [UInt8]?
+                for action in try negotiation.receive(input) {
+                    switch action {
+                    case .write(let bytes): out += encrypted(bytes)
+                    case .agreed(_, let rest): agreed = rest
+                    }
+                }
+                guard let rest = agreed else {
+                    phase = .security(negotiation)
+                    return nil
+                }
+                let expected = expectedPeer.map { NoiseHandshake.ExpectedPeer.peer($0) }
+                var handshake = NoiseHandshake(
+                    role: direction == .outbound ? .initiator : .responder,
+                    configuration: .init(identity: identity, expectedPeer: expected, staticIdentity: staticIdentity)
+                )
+                out += encrypted(try handshake.start())
+                phase = .handshake(handshake)
+                input = rest
+            case .handshake(var handshake):
+                guard !input.isEmpty else { return nil }
+                let step = try handshake.receive(input)
+                out += encrypted(step.bytesToSend)
+                guard let result = step.result else {
+                    phase = .handshake(handshake)
+                    return nil
+                }
+                remoteIdentity = result.remoteIdentity
+                var transport = result.transport
+                // Bytes that followed the last handshake message are already in the transport's buffer.
+                var pending: [UInt8] = []
+                try transport.decrypt([UInt8](), appendingTo: &pending)
+                var negotiation = try Negotiation(
+                    direction: direction,
+                    protocolID: Self.yamuxProtocol,
+                    configuration: multistream
+                )
+                out += encrypted(try transport.encrypt(negotiation.start()))
+                phase = .muxer(negotiation, transport)
+                if pending.isEmpty { return nil }
+                return try negotiateMuxer(plaintext: pending, &out)
+            case .muxer(let negotiation, var transport):
+                guard !input.isEmpty else { return nil }
+                var plaintext: [UInt8] = []
+                try transport.decrypt(input, appendingTo: &plaintext)
+                phase = .muxer(negotiation, transport)
+                if plaintext.isEmpty { return nil }
+                return try negotiateMuxer(plaintext: plaintext, &out)
+            case .done:
+                return nil
             }
-            let clear = pnet == nil ? chunk : pnet!.decrypt(chunk)
-            if !clear.isEmpty { return clear }
         }
     }
-}
 
-/// Noise transport frames over the raw layer.
-private struct NoiseLayer<IO: ChunkIO>: NegotiationChannel {
-    var raw: RawLayer<IO>
-    var transport: NoiseTransport
-
-    mutating func send(_ bytes: [UInt8]) async throws {
-        guard !bytes.isEmpty else { return }
-        try await raw.send(transport.encrypt(bytes))
+    /// Feeds decrypted bytes to the muxer negotiation (inside Noise).
+    private mutating func negotiateMuxer(plaintext: [UInt8], _ out: inout [UInt8]) throws -> UpgradeResult? {
+        guard case .muxer(var negotiation, var transport) = phase else { return nil }
+        for action in try negotiation.receive(plaintext) {
+            switch action {
+            case .write(let bytes):
+                out += encrypted(try transport.encrypt(bytes))
+            case .agreed(_, let rest):
+                guard let remoteIdentity else {
+                    throw ShoalError(.internalError, "connection upgrade finished without a remote identity")
+                }
+                phase = .done
+                return UpgradeResult(
+                    remotePublicKey: remoteIdentity,
+                    sealer: ConnectionSealer(noise: transport, privateNetwork: pnet),
+                    opener: ConnectionOpener(noise: transport, privateNetwork: pnet),
+                    muxerLeftover: rest
+                )
+            }
+        }
+        phase = .muxer(negotiation, transport)
+        return nil
     }
 
-    mutating func receive() async throws -> [UInt8] {
-        var plaintext: [UInt8] = []
-        while plaintext.isEmpty {
-            try transport.decrypt(try await raw.receive(), appendingTo: &plaintext)
-        }
-        return plaintext
+    /// `bytes` through the pnet stream when the network is private.
+    private mutating func encrypted(_ bytes: [UInt8]) -> [UInt8] {
+        guard !bytes.isEmpty, pnet != nil else { return bytes }
+        return pnet!.encrypt(bytes)
     }
 }

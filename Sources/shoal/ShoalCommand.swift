@@ -1,4 +1,6 @@
 import ArgumentParser
+import NIOCore
+import NIOPosix
 import ShoalCore
 
 #if canImport(Glibc)
@@ -38,6 +40,7 @@ struct ShoalCommand: AsyncParsableCommand {
 
     /// Runs the command. Bad input exits with status 2 and one line on stderr saying what was wrong.
     static func main() async {
+        installEventLoopExecutor()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -58,6 +61,16 @@ struct ShoalCommand: AsyncParsableCommand {
             printError(message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)")
             Glibc.exit(2)
         }
+    }
+
+    /// Runs Swift concurrency's global executor on NIO's singleton event loops, the ones every host's sockets use
+    /// (`SHOAL_NIO_EXECUTOR=0` keeps the default thread pool). A task resumed by a socket read then runs on the
+    /// thread that read it, and its writes are queued without waking another thread: a connection setup costs
+    /// about a third of the context switches. The price: work that computes or blocks for long delays the sockets
+    /// of its event loop, so long computations belong on their own threads (see ARCHITECTURE.md).
+    static func installEventLoopExecutor() {
+        if let value = getenv("SHOAL_NIO_EXECUTOR"), String(cString: value) == "0" { return }
+        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 
     static func printError(_ message: String) {

@@ -86,6 +86,17 @@ struct NoiseHandshakeTests {
         #expect(r.transport.bufferedByteCount == 0)
     }
 
+    @Test("the expected peer may be a peer ID: the right one completes the handshake")
+    func expectedPeerID() throws {
+        var initiator = NoiseHandshake(
+            role: .initiator,
+            configuration: .init(identity: alice, expectedPeer: .peer(PeerID(publicKey: bob.publicKey)))
+        )
+        var responder = NoiseHandshake(role: .responder, configuration: .init(identity: bob))
+        let (i, _) = try handshake(&initiator, &responder)
+        #expect(i.remoteIdentity == bob.publicKey)
+    }
+
     @Test("injected static and ephemeral keys are used; the expected peer may be a predicate")
     func injectedKeys() throws {
         let staticKey = X25519.PrivateKey()
@@ -113,6 +124,61 @@ struct NoiseHandshakeTests {
             keys.insert(try handshake(&initiator, &responder).initiator.remoteStaticKey.rawRepresentation)
         }
         #expect(keys.count == 3)
+    }
+
+    @Test("a static identity signed once serves many handshakes, each with a new ephemeral key and its own keys")
+    func reusedStaticIdentity() throws {
+        let aliceStatic = NoiseStaticIdentity(identity: alice)
+        let bobStatic = NoiseStaticIdentity(identity: bob)
+        var hashes: Set<[UInt8]> = []
+        for round in 0..<3 {
+            var initiator = NoiseHandshake(
+                role: .initiator,
+                configuration: .init(
+                    identity: alice,
+                    expectedPeer: .publicKey(bob.publicKey),
+                    staticIdentity: aliceStatic
+                )
+            )
+            var responder = NoiseHandshake(
+                role: .responder,
+                // The responder alternates: a per-handshake static key talks to a reused one.
+                configuration: .init(identity: bob, staticIdentity: round == 1 ? nil : bobStatic)
+            )
+            var (i, r) = try handshake(&initiator, &responder)
+            #expect(r.remoteStaticKey == aliceStatic.staticKey.publicKey)
+            #expect(r.remoteIdentity == alice.publicKey && i.remoteIdentity == bob.publicKey)
+            if round != 1 { #expect(i.remoteStaticKey == bobStatic.staticKey.publicKey) }
+            hashes.insert(i.handshakeHash)
+            let frame = try i.transport.encrypt(Array("round \(round)".utf8))
+            var got: [UInt8] = []
+            _ = try r.transport.decrypt(frame, appendingTo: &got)
+            #expect(got == Array("round \(round)".utf8))
+        }
+        // New ephemeral keys every time: every handshake (and its transport keys) differs.
+        #expect(hashes.count == 3)
+    }
+
+    @Test("a static identity's signature is checked like any other: another peer's payload is rejected")
+    func staticIdentityOfAnotherPeer() throws {
+        // Mallory reuses Bob's static key but signs it with her own identity: the dialer expecting Bob refuses.
+        let mallory = PrivateKey()
+        let shared = X25519.PrivateKey()
+        var initiator = NoiseHandshake(
+            role: .initiator,
+            configuration: .init(identity: alice, expectedPeer: .publicKey(bob.publicKey))
+        )
+        var responder = NoiseHandshake(
+            role: .responder,
+            configuration: .init(
+                identity: mallory,
+                staticIdentity: NoiseStaticIdentity(identity: mallory, staticKey: shared)
+            )
+        )
+        let message1 = try initiator.start()
+        _ = try responder.start()
+        let message2 = try responder.receive(message1).bytesToSend
+        #expect(throws: ShoalError.self) { _ = try initiator.receive(message2) }
     }
 
     @Test("extensions and unknown fields (py's early_data = 3) in the peer's payload are parsed or ignored")
@@ -173,6 +239,9 @@ struct NoiseHandshakeTests {
             signedPayload(identity: bob, staticKey: key)
         }
         try initiatorError(.invalidPeerID, expectedPeer: .matching(description: "nobody") { _ in false }) { key in
+            signedPayload(identity: bob, staticKey: key)
+        }
+        try initiatorError(.invalidPeerID, expectedPeer: .peer(PeerID(publicKey: PrivateKey().publicKey))) { key in
             signedPayload(identity: bob, staticKey: key)
         }
         // The same with two real machines.

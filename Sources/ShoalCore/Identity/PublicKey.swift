@@ -53,6 +53,12 @@ public struct PublicKey: Hashable, Sendable {
         guard bytes.count <= Self.maximumDataLength + 16 else {
             throw ShoalError(.malformedInput, "public key protobuf of \(bytes.count) bytes is too long")
         }
+        // The canonical encoding (every key a peer ID or handshake carries) is read directly; anything else goes
+        // through the protobuf decoder, with its rules (field order, unknown fields, repeats).
+        if let (type, data) = KeyProtobuf.decodeCanonical(bytes) {
+            try self.init(type: type, data: data)
+            return
+        }
         let message: Shoal_Keys_PublicKey
         do {
             message = try Shoal_Keys_PublicKey(serializedBytes: bytes)
@@ -84,6 +90,21 @@ enum KeyProtobuf {
         appendVarint(UInt64(data.count), to: &out)
         out.append(contentsOf: data)
         return out
+    }
+
+    /// The type and data of `bytes` if they are exactly ``encode(type:data:)``'s output for one of the four known
+    /// key types (one-byte type, minimal one- or two-byte length, nothing after the data); nil otherwise.
+    static func decodeCanonical(_ bytes: [UInt8]) -> (KeyType, [UInt8])? {
+        guard bytes.count >= 4, bytes[0] == 0x08, bytes[1] <= 3, bytes[2] == 0x12 else { return nil }
+        var length = Int(bytes[3])
+        var start = 4
+        if length >= 0x80 {
+            guard bytes.count >= 5, bytes[4] != 0, bytes[4] < 0x80 else { return nil }
+            length = (length & 0x7f) | Int(bytes[4]) << 7
+            start = 5
+        }
+        guard bytes.count - start == length else { return nil }
+        return (KeyType(rawValue: Int(bytes[1])), Array(bytes[start...]))
     }
 
     static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {

@@ -90,11 +90,18 @@ extension P2PHost {
     }
 
     func registerIdentify() {
-        registry.register(Identify.protocolID, options: ProtocolOptions(maximumInboundStreamsPerPeer: 8)) { stream in
+        registry.register(
+            Identify.protocolID,
+            options: ProtocolOptions(maximumInboundStreamsPerPeer: 8),
+            onConnectionLoop: true
+        ) { stream in
             try await stream.writeMessage(self.identifyMessage(observed: stream.connection.remoteAddress))
         }
-        registry.register(Identify.pushProtocolID, options: ProtocolOptions(maximumInboundStreamsPerPeer: 4)) {
-            stream in
+        registry.register(
+            Identify.pushProtocolID,
+            options: ProtocolOptions(maximumInboundStreamsPerPeer: 4),
+            onConnectionLoop: true
+        ) { stream in
             let info = try await self.readIdentify(from: stream, peer: stream.remotePeer)
             self.apply(info, push: true)
         }
@@ -103,10 +110,11 @@ extension P2PHost {
     /// Runs identify on a new connection and records what the peer says.
     func identify(_ connection: MuxedConnection) async {
         do {
-            let info = try await withDeadline(.seconds(15)) {
-                let stream = try await self.openStream(on: connection, protocols: [Identify.protocolID])
-                defer { stream.closeWrite() }
-                return try await self.readIdentify(from: stream, peer: connection.remotePeer)
+            // The negotiation has its own deadline; the exchange has 15 s.
+            let stream = try await openStream(on: connection, protocols: [Identify.protocolID])
+            defer { stream.closeWrite() }
+            let info = try await withStreamDeadline(.seconds(15), on: connection, stream.streamID, "identify") {
+                try await readIdentify(from: stream, peer: connection.remotePeer)
             }
             apply(info, push: false)
         } catch {
@@ -125,17 +133,44 @@ extension P2PHost {
     }
 
     /// Reads identify messages until the peer closes, and merges them (repeated fields add up).
+    ///
+    /// The stream is read in bulk (a message usually arrives in one read) and split into its length-prefixed
+    /// messages here, each bounded by ``Identify/maximumMessageLength``, at most ``Identify/maximumMessages``.
     func readIdentify(from stream: ShoalStream, peer: PeerID) async throws -> IdentifyInfo {
+        let all = try await stream.readToEnd(maximum: Identify.maximumMessages * (Identify.maximumMessageLength + 2))
         var merged = Shoal_Identify_Identify()
         var count = 0
-        while let bytes = try await stream.readMessage(maximumLength: Identify.maximumMessageLength) {
+        var offset = 0
+        while offset < all.count {
+            let prefix: (value: UInt64, bytesConsumed: Int)?
+            do { prefix = try UVarint.decode(all[offset...].prefix(9)) } catch {
+                throw ShoalError(.malformedInput, "bad identify length prefix: \(error.message)", cause: error)
+            }
+            guard let prefix else {
+                if all.count - offset >= 9 {
+                    throw ShoalError(.malformedInput, "identify length prefix is longer than 9 bytes")
+                }
+                throw ShoalError(.closed, "stream ended inside a length prefix")
+            }
+            guard prefix.value <= UInt64(Identify.maximumMessageLength) else {
+                throw ShoalError(
+                    .limitExceeded,
+                    "message of \(prefix.value) bytes is over the \(Identify.maximumMessageLength)-byte limit"
+                )
+            }
+            let start = offset + prefix.bytesConsumed
+            let end = start + Int(prefix.value)
+            guard end <= all.count else {
+                throw ShoalError(.closed, "stream ended after \(all.count - start) of \(prefix.value) bytes")
+            }
             count += 1
             guard count <= Identify.maximumMessages else {
                 throw ShoalError(.limitExceeded, "identify sent more than \(Identify.maximumMessages) messages")
             }
-            do { try merged.merge(serializedBytes: bytes) } catch {
+            do { try merged.merge(serializedBytes: Array(all[start..<end])) } catch {
                 throw ShoalError(.malformedInput, "identify message does not decode", cause: error)
             }
+            offset = end
         }
         var info = IdentifyInfo(
             peer: peer,
@@ -177,18 +212,17 @@ extension P2PHost {
     }
 
     func apply(_ info: IdentifyInfo, push: Bool) {
-        if let key = info.publicKey { peerStore.setPublicKey(key, for: info.peer) }
-        if !info.protocols.isEmpty || !push { peerStore.setProtocols(info.protocols, for: info.peer) }
-        peerStore.setVersions(
+        // `readIdentify` checked the key against the peer's ID.
+        peerStore.applyIdentify(
+            info.peer,
+            key: info.publicKey,
+            protocols: info.protocols,
+            keepProtocols: info.protocols.isEmpty && push,
             agent: info.agentVersion.isEmpty ? nil : info.agentVersion,
             protocolVersion: info.protocolVersion.isEmpty ? nil : info.protocolVersion,
-            for: info.peer
+            record: info.signedPeerRecord,
+            listenAddresses: info.listenAddresses
         )
-        if let record = info.signedPeerRecord {
-            peerStore.applySignedRecord(record)
-        } else if !info.listenAddresses.isEmpty {
-            peerStore.addAddresses(info.listenAddresses, for: info.peer)
-        }
         emit(
             .identified(
                 peer: info.peer,

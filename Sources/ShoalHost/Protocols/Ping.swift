@@ -14,9 +14,18 @@ enum Ping {
 extension P2PHost {
     func registerPing() {
         // At most 2 inbound ping streams per peer, as the spec asks.
-        registry.register(Ping.protocolID, options: ProtocolOptions(maximumInboundStreamsPerPeer: 2)) { stream in
+        registry.register(
+            Ping.protocolID,
+            options: ProtocolOptions(maximumInboundStreamsPerPeer: 2),
+            onConnectionLoop: true
+        ) { stream in
             while true {
-                let payload = try await withDeadline(Ping.idleTimeout) {
+                let payload = try await self.withStreamDeadline(
+                    Ping.idleTimeout,
+                    on: stream.connection,
+                    stream.streamID,
+                    "ping read"
+                ) {
                     try await Self.readPing(stream)
                 }
                 guard let payload else { return }
@@ -38,19 +47,29 @@ extension P2PHost {
     }
 
     /// Pings `peer` `count` times on one stream.
+    ///
+    /// The first payload travels with the protocol proposal (lazy multistream-select): one round trip, not two.
     /// - Returns: the round-trip time of each ping.
-    /// - Throws: ``ShoalError`` `.protocolViolation` when an echo differs, `.timeout` after 10 s without an echo.
+    /// - Throws: ``ShoalError`` `.protocolViolation` when an echo differs, `.timeout` after 10 s without an echo,
+    ///   `.negotiationFailed` when the peer does not serve ping.
     public func ping(_ peer: PeerID, count: Int = 1) async throws -> [Duration] {
         precondition(count > 0, "ping count must be positive")
-        let stream = try await newStream(to: peer, protocols: [Ping.protocolID])
+        let connection = try await connection(to: peer)
+        let clock = ContinuousClock()
+        var payload = secureRandomBytes(Ping.payloadLength)
+        var start = clock.now
+        let stream = try await openStreamLazily(on: connection, protocolID: Ping.protocolID, first: payload)
         defer { stream.closeWrite() }
         var rtts: [Duration] = []
-        let clock = ContinuousClock()
-        for _ in 0..<count {
-            let payload = secureRandomBytes(Ping.payloadLength)
-            let start = clock.now
-            try await stream.write(payload)
-            let echo = try await withDeadline(.seconds(10)) { try await stream.readExactly(Ping.payloadLength) }
+        for index in 0..<count {
+            if index > 0 {
+                payload = secureRandomBytes(Ping.payloadLength)
+                start = clock.now
+                try await stream.write(payload)
+            }
+            let echo = try await withStreamDeadline(.seconds(10), on: connection, stream.streamID, "ping echo") {
+                try await stream.readExactly(Ping.payloadLength)
+            }
             guard echo == payload else {
                 stream.reset()
                 throw ShoalError(.protocolViolation, "ping echo from \(peer) does not match")

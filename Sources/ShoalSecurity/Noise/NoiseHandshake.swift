@@ -32,6 +32,9 @@ public struct NoiseHandshake: Sendable {
         case publicKey(PublicKey)
         /// The remote identity key must satisfy `matches`; `description` names the expected peer in errors.
         case matching(description: String, matches: @Sendable (PublicKey) -> Bool)
+        /// The remote identity key must be `peer`'s (the `/p2p/` of a dialled address); its text form is only made
+        /// for an error.
+        case peer(PeerID)
     }
 
     /// How to run one handshake.
@@ -42,6 +45,9 @@ public struct NoiseHandshake: Sendable {
         public var expectedPeer: ExpectedPeer?
         /// The static X25519 key; nil for a fresh random key (the default, as go does).
         public var staticKey: X25519.PrivateKey?
+        /// A static key signed once for many handshakes (takes precedence over ``staticKey``); it must have been
+        /// made with ``identity``.
+        public var staticIdentity: NoiseStaticIdentity?
         /// An injected ephemeral key, for tests only; nil for a fresh random key.
         public var ephemeralKey: X25519.PrivateKey?
         /// The Noise prologue; empty for TCP.
@@ -52,18 +58,21 @@ public struct NoiseHandshake: Sendable {
         ///   - identity: this node's identity key.
         ///   - expectedPeer: the peer the initiator dialled, if known.
         ///   - staticKey: the static X25519 key, nil for a new random one.
+        ///   - staticIdentity: a static key signed in advance with `identity`, reused across handshakes.
         ///   - ephemeralKey: an ephemeral key for tests, nil for a new random one.
         ///   - prologue: the Noise prologue, empty for TCP.
         public init(
             identity: PrivateKey,
             expectedPeer: ExpectedPeer? = nil,
             staticKey: X25519.PrivateKey? = nil,
+            staticIdentity: NoiseStaticIdentity? = nil,
             ephemeralKey: X25519.PrivateKey? = nil,
             prologue: [UInt8] = []
         ) {
             self.identity = identity
             self.expectedPeer = expectedPeer
             self.staticKey = staticKey
+            self.staticIdentity = staticIdentity
             self.ephemeralKey = ephemeralKey
             self.prologue = prologue
         }
@@ -89,6 +98,8 @@ public struct NoiseHandshake: Sendable {
     private let expectedPeer: ExpectedPeer?
     private var state = State.notStarted
     private var inbound: [UInt8] = []
+    /// This side's payload when signed in advance (``Configuration/staticIdentity``).
+    private var localPayload: [UInt8]?
 
     // MARK: - Initialisation
 
@@ -99,12 +110,19 @@ public struct NoiseHandshake: Sendable {
     public init(role: NoiseRole, configuration: Configuration) {
         noise = NoiseXXHandshakeState(
             role: role,
-            localStatic: configuration.staticKey ?? X25519.PrivateKey(),
+            localStatic: configuration.staticIdentity?.staticKey ?? configuration.staticKey ?? X25519.PrivateKey(),
             localEphemeral: configuration.ephemeralKey,
             prologue: configuration.prologue
         )
         identity = configuration.identity
         expectedPeer = configuration.expectedPeer
+        if let staticIdentity = configuration.staticIdentity {
+            precondition(
+                staticIdentity.identity == configuration.identity.publicKey,
+                "Noise static identity was signed by another identity key"
+            )
+            localPayload = staticIdentity.payload
+        }
     }
 
     /// This side's role.
@@ -196,13 +214,11 @@ public struct NoiseHandshake: Sendable {
                     "Noise message 1 payload must be empty, got \(payload.count) bytes"
                 )
             }
-            let mine = NoiseHandshakePayload(identity: identity, staticKey: noise.localStaticPublicKey)
-            out += Self.frame(try noise.writeMessage(payload: mine.serialized()))
+            out += Self.frame(try noise.writeMessage(payload: localPayloadBytes()))
             return nil
         case 2:  // initiator got message 2
             let remote = try authenticate(payload)
-            let mine = NoiseHandshakePayload(identity: identity, staticKey: noise.localStaticPublicKey)
-            out += Self.frame(try noise.writeMessage(payload: mine.serialized()))
+            out += Self.frame(try noise.writeMessage(payload: localPayloadBytes()))
             return try finish(remote)
         default:  // responder got message 3
             return try finish(try authenticate(payload))
@@ -224,6 +240,10 @@ public struct NoiseHandshake: Sendable {
             guard matches(payload.identityKey) else {
                 throw ShoalError(.invalidPeerID, "Noise peer's identity is not the expected peer \(description)")
             }
+        case .peer(let peer):
+            guard peer.matches(payload.identityKey) else {
+                throw ShoalError(.invalidPeerID, "Noise peer's identity is not the expected peer \(peer)")
+            }
         }
         return payload
     }
@@ -244,6 +264,11 @@ public struct NoiseHandshake: Sendable {
     }
 
     // MARK: - Helpers
+
+    /// This side's signed payload: made in advance, or signed now for this handshake's static key.
+    private func localPayloadBytes() -> [UInt8] {
+        localPayload ?? NoiseHandshakePayload(identity: identity, staticKey: noise.localStaticPublicKey).serialized()
+    }
 
     private static func frame(_ message: [UInt8]) -> [UInt8] {
         precondition(message.count <= maximumMessageLength, "Noise handshake message over 65535 bytes")

@@ -1,6 +1,6 @@
 import Foundation
-import ShoalCore
-import ShoalCrypto
+public import ShoalCore
+public import ShoalCrypto
 import SwiftProtobuf
 
 /// The extensions a peer announced in its handshake payload (field 4). Shoal reads them but never sends any.
@@ -15,6 +15,27 @@ public struct NoiseExtensions: Sendable, Hashable {
     public init(streamMuxers: [String] = [], webTransportCertHashes: [[UInt8]] = []) {
         self.streamMuxers = streamMuxers
         self.webTransportCertHashes = webTransportCertHashes
+    }
+}
+
+/// A Noise static key with its signed libp2p handshake payload, made once and reused for many handshakes.
+///
+/// With it, a handshake skips one X25519 key generation and one identity signature (about a quarter of its
+/// crypto). The ephemeral key stays new for every handshake, and forward secrecy comes from it; a static key that
+/// lives as long as the process is what rust-libp2p does, and what js-libp2p's `staticNoiseKey` offers.
+public struct NoiseStaticIdentity: Sendable {
+    /// The identity key that signed ``staticKey``.
+    public let identity: PublicKey
+    /// The static X25519 key.
+    public let staticKey: X25519.PrivateKey
+    /// The serialized payload: `identity` and its signature over the static public key.
+    let payload: [UInt8]
+
+    /// Signs `staticKey` (a new random key by default) with `identity`, once.
+    public init(identity: PrivateKey, staticKey: X25519.PrivateKey = X25519.PrivateKey()) {
+        self.identity = identity.publicKey
+        self.staticKey = staticKey
+        self.payload = NoiseHandshakePayload(identity: identity, staticKey: staticKey.publicKey).serialized()
     }
 }
 
