@@ -37,17 +37,21 @@ struct ConnectionOpener: Sendable {
     var noise: NoiseTransport
     var privateNetwork: PrivateNetworkConnection?
 
-    /// Decrypts the frames `buffer` completes and appends their plaintext to `plaintext`, reading the socket's
-    /// buffer in place (no copy) unless the network is private.
-    mutating func open(_ buffer: ByteBuffer, appendingTo plaintext: inout [UInt8]) throws {
+    /// Decrypts the frames `buffer` completes, reading the socket's buffer in place (no copy) unless the network is
+    /// private, into a new array's uninitialised storage (no zero fill).
+    /// - Returns: the plaintext (empty when `buffer` completes no frame).
+    mutating func open(_ buffer: ByteBuffer) throws -> [UInt8] {
         if privateNetwork != nil {
             let clear = buffer.withUnsafeReadableBytes { privateNetwork!.decrypt($0) }
+            var plaintext: [UInt8] = []
             try noise.decrypt(clear, appendingTo: &plaintext)
-            return
+            return plaintext
         }
-        plaintext.reserveCapacity(plaintext.count + noise.bufferedByteCount + buffer.readableBytes)
-        try buffer.withUnsafeReadableBytes { raw in
-            _ = try noise.decrypt(raw, appendingTo: &plaintext)
+        return try buffer.withUnsafeReadableBytes { raw in
+            try [UInt8](unsafeUninitializedCapacity: noise.plaintextBound(adding: raw.count)) { out, count in
+                count = 0
+                count = try noise.decrypt(raw, into: UnsafeMutableRawBufferPointer(out)).bytes
+            }
         }
     }
 }
@@ -62,11 +66,15 @@ protocol ConnectionSink: Sendable {
 }
 
 /// The NIO socket as a connection's sink: the caller that flushes seals the batch in its own task, and the
-/// ciphertext is written on the channel's event loop (always through its task queue, so writes keep their order
-/// whichever thread queued them). No task per connection waits for output.
+/// ciphertext is written on the channel's event loop. Batches sealed while the event loop has not yet written the
+/// earlier ones are written together, with one flush (one `writev`, one wake-up of the loop). No task per
+/// connection waits for output.
 final class ChannelSink: ConnectionSink {
     private let channel: any Channel
     private let sealer: Mutex<ConnectionSealer>
+    /// Sealed batches not yet handed to the channel, and whether the event loop has a drain queued. Bounded by the
+    /// yamux windows: the connection only produces output the peer's windows allow (plus control frames).
+    private let queue = Mutex<(buffers: [ByteBuffer], drainQueued: Bool)>(([], false))
 
     init(channel: any Channel, sealer: ConnectionSealer) {
         self.channel = channel
@@ -79,17 +87,36 @@ final class ChannelSink: ConnectionSink {
         do { buffer = try sealer.withLock { try $0.seal(plaintext, allocator: channel.allocator) } } catch {
             return error
         }
-        channel.eventLoop.execute { channel.writeAndFlush(buffer, promise: nil) }
+        let queueDrain = queue.withLock { q in
+            q.buffers.append(buffer)
+            defer { q.drainQueued = true }
+            return !q.drainQueued
+        }
+        if queueDrain { channel.eventLoop.execute { self.drain() } }
         return nil
     }
 
     func finish() {
         let channel = self.channel
         channel.eventLoop.execute {
+            self.drain()
             // Writes complete in order: once this empty one has, everything before it is on the wire.
             channel.writeAndFlush(channel.allocator.buffer(capacity: 0)).whenComplete { _ in
                 channel.close(promise: nil)
             }
         }
+    }
+
+    /// Writes every queued batch and flushes once (on the event loop).
+    private func drain() {
+        let buffers = queue.withLock { q in
+            q.drainQueued = false
+            var taken: [ByteBuffer] = []
+            swap(&taken, &q.buffers)
+            return taken
+        }
+        guard !buffers.isEmpty else { return }
+        for buffer in buffers { channel.write(buffer, promise: nil) }
+        channel.flush()
     }
 }

@@ -84,6 +84,8 @@ package struct ConnectionRuntime: Sendable {
             let remotePeer = PeerID(publicKey: result.remotePublicKey)
             log[metadataKey: "peer.id"] = .stringConvertible(remotePeer)
 
+            // [perf-data] The reader runs on the connection's event loop (see ConnectionExecutor).
+            let executor = ConnectionExecutor(eventLoop: nioChannel.eventLoop)
             var session = YamuxSession(role: direction == .outbound ? .client : .server, configuration: yamux)
             let startActions = session.start(now: ConnectionClock.now)
             let connection = MuxedConnection(
@@ -94,7 +96,8 @@ package struct ConnectionRuntime: Sendable {
                 localAddress: localAddress,
                 remoteAddress: remoteAddress,
                 session: session,
-                sink: ChannelSink(channel: nioChannel, sealer: result.sealer)
+                sink: ChannelSink(channel: nioChannel, sealer: result.sealer),
+                taskExecutor: executor
             )
             connection.performStartActions(startActions)
             if !result.muxerLeftover.isEmpty {
@@ -123,32 +126,40 @@ package struct ConnectionRuntime: Sendable {
                 }
             }
             defer { keepalive.cancel() }
-            await withDiscardingTaskGroup { group in
-                // Inbound streams: the reader starts a handler task for each stream the peer opens.
-                for id in connection.takeInboundStreams() { group.addTask { await serve(connection, id) } }
-                // Reader: frames are decrypted straight from the socket's buffer.
-                var opener = result.opener
-                var plaintext: [UInt8] = []
-                do {
-                    while let chunk = try await io.iterator.next() {
-                        do { try opener.open(chunk, appendingTo: &plaintext) } catch {
-                            connection.receiveFailed(error)
-                            break
-                        }
-                        if !plaintext.isEmpty {
-                            connection.receive(plaintext, now: ConnectionClock.now)
-                            plaintext = []
-                            for id in connection.takeInboundStreams() {
-                                group.addTask { await serve(connection, id) }
+            // [perf-data] The reader prefers the socket's event loop: a received chunk is decrypted and handed to the
+            // streams on the thread that read it (no wake-up of a pool thread per chunk). Stream handlers still run
+            // on the global pool (they may block).
+            await withTaskExecutorPreference(executor) {
+                await withDiscardingTaskGroup { group in
+                    // Inbound streams: the reader starts a handler task for each stream the peer opens.
+                    for id in connection.takeInboundStreams() {
+                        group.addTask(executorPreference: globalConcurrentExecutor) { await serve(connection, id) }
+                    }
+                    // Reader: frames are decrypted straight from the socket's buffer.
+                    var opener = result.opener
+                    do {
+                        while let chunk = try await io.iterator.next() {
+                            let plaintext: [UInt8]
+                            do { plaintext = try opener.open(chunk) } catch {
+                                connection.receiveFailed(error)
+                                break
+                            }
+                            if !plaintext.isEmpty {
+                                connection.receive(plaintext, now: ConnectionClock.now)
+                                for id in connection.takeInboundStreams() {
+                                    group.addTask(executorPreference: globalConcurrentExecutor) {
+                                        await serve(connection, id)
+                                    }
+                                }
                             }
                         }
+                        connection.socketClosed(nil)
+                    } catch {
+                        connection.socketClosed(ShoalError(.closed, "read failed", cause: error))
                     }
-                    connection.socketClosed(nil)
-                } catch {
-                    connection.socketClosed(ShoalError(.closed, "read failed", cause: error))
+                    // Output goes straight from the connection to the socket (``ChannelSink``), which closes once the
+                    // connection has failed or closed and its last frames are written.
                 }
-                // Output goes straight from the connection to the socket (``ChannelSink``), which closes once the
-                // connection has failed or closed and its last frames are written.
             }
             log.debug("connection closed", metadata: ["conn.reason": "\(connection.closeReason.map { "\($0)" } ?? "")"])
         }

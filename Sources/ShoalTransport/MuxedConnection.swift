@@ -24,6 +24,10 @@ public final class MuxedConnection: Sendable {
     public let localAddress: Multiaddr?
     /// The remote end of the TCP connection (the remote peer's observed address).
     public let remoteAddress: Multiaddr?
+    /// The executor of the connection's socket thread (its event loop), where its reader runs: a task that never
+    /// blocks and mostly moves data on this connection may prefer it (`withTaskExecutorPreference`) to avoid a
+    /// thread hop per chunk. Nil for connections without a socket thread.
+    package let taskExecutor: (any TaskExecutor)?
 
     private struct State: ~Copyable {
         var session: YamuxSession
@@ -52,6 +56,10 @@ public final class MuxedConnection: Sendable {
         /// Streams the peer opened that the runtime has not yet handed to a handler (bounded by the session's cap
         /// on unacknowledged inbound streams).
         var pendingInbound: [YamuxStreamID] = []
+        /// The size of the plaintext being fed to the session (see ``receive(_:now:)``): stream buffers keep data
+        /// as slices of it, unless a slice is under an eighth of it (then it is copied, so that small slices never
+        /// hold large inputs alive: the memory held stays under eight times the data buffered).
+        var inputCount = 0
     }
 
     /// How many cleanly ended stream IDs are remembered.
@@ -68,7 +76,8 @@ public final class MuxedConnection: Sendable {
         localAddress: Multiaddr?,
         remoteAddress: Multiaddr?,
         session: YamuxSession,
-        sink: any ConnectionSink
+        sink: any ConnectionSink,
+        taskExecutor: (any TaskExecutor)? = nil
     ) {
         self.id = id
         self.remotePeer = remotePeer
@@ -78,6 +87,7 @@ public final class MuxedConnection: Sendable {
         self.remoteAddress = remoteAddress
         self.state = Mutex(State(session: session))
         self.sink = sink
+        self.taskExecutor = taskExecutor
     }
 
     /// Whether the connection has failed or been closed.
@@ -100,6 +110,8 @@ public final class MuxedConnection: Sendable {
     func receive(_ plaintext: [UInt8], now: Duration) {
         locked { s in
             guard s.failure == nil, !plaintext.isEmpty else { return }
+            s.inputCount = plaintext.count
+            defer { s.inputCount = 0 }
             perform(s.session.receive(plaintext), &s)
         }
     }
@@ -189,29 +201,34 @@ public final class MuxedConnection: Sendable {
 
     /// Reads up to `maximum` bytes; nil at end of stream.
     package func read(_ id: YamuxStreamID, upTo maximum: Int) async throws -> [UInt8]? {
+        try await readSlice(id, upTo: maximum).map { Array($0) }
+    }
+
+    /// Reads up to `maximum` bytes as a slice of the received plaintext (no copy); nil at end of stream.
+    package func readSlice(_ id: YamuxStreamID, upTo maximum: Int) async throws -> ArraySlice<UInt8>? {
         while true {
             enum Step {
-                case data([UInt8])
+                case data(ArraySlice<UInt8>)
                 case end
                 case wait
             }
             let step: Step = try locked { s in
-                guard var buffer = s.streams[id] else {
+                // Read through the dictionary (no copy of the buffer): its chunk list stays uniquely referenced.
+                guard let buffered = s.streams[id]?.bufferedBytes else {
                     if s.finished.contains(id) { return .end }
                     throw ShoalError(.closed, "stream \(id) is closed")
                 }
-                if buffer.bufferedBytes > 0 {
-                    let bytes = buffer.take(upTo: maximum)
-                    s.streams[id] = buffer
+                if buffered > 0 {
+                    let bytes = s.streams[id]!.take(upTo: maximum)
                     perform(s.session.consumed(bytes.count, on: id), &s)
                     return .data(bytes)
                 }
-                if let failure = buffer.failure { throw failure }
-                if buffer.remoteClosed {
+                if let failure = s.streams[id]!.failure { throw failure }
+                if s.streams[id]!.remoteClosed {
                     forgetIfDone(id, &s)
                     return .end
                 }
-                guard buffer.reader == nil else {
+                guard s.streams[id]!.reader == nil else {
                     throw ShoalError(.invalidArgument, "stream \(id) already has a reader waiting")
                 }
                 return .wait
@@ -418,7 +435,7 @@ public final class MuxedConnection: Sendable {
             case .streamAcknowledged:
                 wakeOpeners(&s)
             case .data(let id, let bytes):
-                s.streams[id]?.append(bytes)
+                s.streams[id]?.append(bytes.count * 8 >= s.inputCount ? bytes : Array(bytes)[...])
                 s.streams[id]?.resumeReader(into: &s.wakeups)
             case .remoteClosed(let id):
                 s.streams[id]?.remoteClosed = true
