@@ -96,8 +96,7 @@ package struct ConnectionRuntime: Sendable {
                 localAddress: localAddress,
                 remoteAddress: remoteAddress,
                 session: session,
-                sink: ChannelSink(channel: nioChannel, sealer: result.sealer),
-                taskExecutor: executor
+                sink: ChannelSink(channel: nioChannel, sealer: result.sealer)
             )
             connection.performStartActions(startActions)
             if !result.muxerLeftover.isEmpty {

@@ -24,10 +24,6 @@ public final class MuxedConnection: Sendable {
     public let localAddress: Multiaddr?
     /// The remote end of the TCP connection (the remote peer's observed address).
     public let remoteAddress: Multiaddr?
-    /// The executor of the connection's socket thread (its event loop), where its reader runs: a task that never
-    /// blocks and mostly moves data on this connection may prefer it (`withTaskExecutorPreference`) to avoid a
-    /// thread hop per chunk. Nil for connections without a socket thread.
-    package let taskExecutor: (any TaskExecutor)?
 
     private struct State: ~Copyable {
         var session: YamuxSession
@@ -76,8 +72,7 @@ public final class MuxedConnection: Sendable {
         localAddress: Multiaddr?,
         remoteAddress: Multiaddr?,
         session: YamuxSession,
-        sink: any ConnectionSink,
-        taskExecutor: (any TaskExecutor)? = nil
+        sink: any ConnectionSink
     ) {
         self.id = id
         self.remotePeer = remotePeer
@@ -87,7 +82,6 @@ public final class MuxedConnection: Sendable {
         self.remoteAddress = remoteAddress
         self.state = Mutex(State(session: session))
         self.sink = sink
-        self.taskExecutor = taskExecutor
     }
 
     /// Whether the connection has failed or been closed.

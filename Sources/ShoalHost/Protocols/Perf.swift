@@ -28,8 +28,7 @@ public struct PerfResult: Sendable, Hashable, Codable {
 extension P2PHost {
     func registerPerf() {
         registry.register(Perf.protocolID, options: ProtocolOptions(maximumInboundStreamsPerPeer: 16)) { stream in
-            // Perf only moves bytes and never blocks: it runs on the connection's socket thread.
-            try await withTaskExecutorPreference(stream.connection.taskExecutor) { try await Self.servePerf(stream) }
+            try await Self.servePerf(stream)
         }
     }
 
@@ -54,10 +53,7 @@ extension P2PHost {
         let clock = ContinuousClock()
         let start = clock.now
         let stream = try await newStream(to: peer, protocols: [Perf.protocolID])
-        // Perf only moves bytes and never blocks: it runs on the connection's socket thread.
-        return try await withTaskExecutorPreference(stream.connection.taskExecutor) {
-            try await Self.runPerf(stream, upload: upload, download: download, clock: clock, start: start)
-        }
+        return try await Self.runPerf(stream, upload: upload, download: download, clock: clock, start: start)
     }
 
     private static func runPerf(
