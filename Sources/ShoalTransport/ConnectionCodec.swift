@@ -12,19 +12,23 @@ struct ConnectionSealer: Sendable {
     var noise: NoiseTransport
     var privateNetwork: PrivateNetworkConnection?
 
-    /// Seals `plaintext` into a new buffer from `allocator`: the frames are encrypted straight into the buffer's
-    /// storage (no intermediate copy), and the pnet stream, if any, is applied in place.
-    mutating func seal(_ plaintext: [UInt8], allocator: ByteBufferAllocator) throws -> ByteBuffer {
-        let total = NoiseTransport.sealedLength(plaintextLength: plaintext.count)
+    /// Seals `batches` (each its own run of Noise frames, in order) into one new buffer from `allocator`: the
+    /// frames are encrypted straight into the buffer's storage (no intermediate copy, no concatenation of the
+    /// batches first), and the pnet stream, if any, is applied in place.
+    mutating func seal(_ batches: [[UInt8]], allocator: ByteBufferAllocator) throws -> ByteBuffer {
+        let total = batches.reduce(0) { $0 + NoiseTransport.sealedLength(plaintextLength: $1.count) }
         var buffer = allocator.buffer(capacity: total)
-        try plaintext.withUnsafeBytes { p in
-            _ = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in
-                let written = try noise.encrypt(p, into: out)
-                if privateNetwork != nil {
-                    privateNetwork!.encryptInPlace(UnsafeMutableRawBufferPointer(rebasing: out[0..<written]))
+        _ = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in
+            var written = 0
+            for batch in batches {
+                written += try batch.withUnsafeBytes { p in
+                    try noise.encrypt(p, into: UnsafeMutableRawBufferPointer(rebasing: out[written...]))
                 }
-                return written
             }
+            if privateNetwork != nil {
+                privateNetwork!.encryptInPlace(UnsafeMutableRawBufferPointer(rebasing: out[0..<written]))
+            }
+            return written
         }
         return buffer
     }
@@ -58,9 +62,9 @@ struct ConnectionOpener: Sendable {
 
 /// Where a ``MuxedConnection`` sends its plaintext output: called by one caller at a time, in order.
 protocol ConnectionSink: Sendable {
-    /// Seals one batch and queues it on the socket.
+    /// Seals batches of plaintext frames (in order) and queues them on the socket.
     /// - Returns: the error that makes the connection unable to write, if any.
-    func send(_ plaintext: [UInt8]) -> (any Error)?
+    func send(_ batches: [[UInt8]]) -> (any Error)?
     /// Closes the socket once everything sent so far has been written.
     func finish()
 }
@@ -81,10 +85,10 @@ final class ChannelSink: ConnectionSink {
         self.sealer = Mutex(sealer)
     }
 
-    func send(_ plaintext: [UInt8]) -> (any Error)? {
+    func send(_ batches: [[UInt8]]) -> (any Error)? {
         let channel = self.channel
         let buffer: ByteBuffer
-        do { buffer = try sealer.withLock { try $0.seal(plaintext, allocator: channel.allocator) } } catch {
+        do { buffer = try sealer.withLock { try $0.seal(batches, allocator: channel.allocator) } } catch {
             return error
         }
         let queueDrain = queue.withLock { q in

@@ -38,9 +38,10 @@ public final class MuxedConnection: Sendable {
         var finishedOrder: [YamuxStreamID] = []
         /// Continuations to resume once the lock is released (see ``locked(_:)``).
         var wakeups: [StreamWakeup] = []
-        /// Plaintext frames produced and not yet handed to the sink: everything queued while a batch is being
-        /// sealed goes out as the next batch (one encryption pass, one socket write).
-        var pendingOutput: [UInt8] = []
+        /// Plaintext frames produced and not yet handed to the sink, as the session's write batches (not
+        /// concatenated: no copy of the payloads; small batches are merged): everything queued while a batch is
+        /// being sealed goes out together next (one sealed buffer, one socket write).
+        var pendingOutput: [[UInt8]] = []
         /// A caller is handing batches to the sink (only one at a time, so ciphertext leaves in nonce order).
         var isFlushing = false
         /// The current ``locked(_:)`` call claimed the flush: it drains the output once the lock is released.
@@ -60,6 +61,9 @@ public final class MuxedConnection: Sendable {
 
     /// How many cleanly ended stream IDs are remembered.
     private static let finishedMemory = 4096
+    /// Output batches are merged (copied) only while together they stay this small; larger ones are sealed one
+    /// after the other into the same buffer.
+    private static let mergedBatchSize = 16 * 1024
 
     private let state: Mutex<State>
     private let sink: any ConnectionSink
@@ -372,7 +376,7 @@ public final class MuxedConnection: Sendable {
     private func flushOutput() {
         while true {
             enum Step {
-                case send([UInt8])
+                case send([[UInt8]])
                 case finish
                 case done
             }
@@ -389,8 +393,8 @@ public final class MuxedConnection: Sendable {
                 return .done
             }
             switch step {
-            case .send(let batch):
-                if let error = sink.send(batch) {
+            case .send(let batches):
+                if let error = sink.send(batches) {
                     socketClosed(ShoalError(.closed, "write failed", cause: error))
                 }
             case .finish:
@@ -417,10 +421,10 @@ public final class MuxedConnection: Sendable {
             case .write(let frames):
                 // Plaintext frames, in order; the flushing caller seals them outside this lock.
                 guard !s.outputFinished else { break }
-                if s.pendingOutput.isEmpty {
-                    s.pendingOutput = frames
+                if let last = s.pendingOutput.last?.count, last + frames.count <= Self.mergedBatchSize {
+                    s.pendingOutput[s.pendingOutput.count - 1] += frames
                 } else {
-                    s.pendingOutput += frames
+                    s.pendingOutput.append(frames)
                 }
                 claimFlush(&s)
             case .streamOpened(let id):
