@@ -193,9 +193,10 @@ def run_dht_scenarios(suite, shoal, python):
                 proc.stop()
 
 
-def print_throughput_figures(shoal, python, repeats=3):
-    """Benchmark figures, never a check: 10 MiB up + 10 MiB down over /perf/1.0.0 between two py-libp2p peers and
-    between two Shoal nodes, in the same run, and their ratio (the connections issue asks for Shoal >= 5x py)."""
+def print_throughput_figures(shoal, python, repeats=3, size=TEN_MB):
+    """Benchmark figures, never a check: `size` bytes up + `size` down over /perf/1.0.0 between two py-libp2p peers
+    and between two Shoal nodes, in the same run, and their ratio (the connections issue asks for Shoal >= 5x py).
+    Both dialers time the same span: stream open, upload, download (each connects before its timer starts)."""
 
     def perf_seconds(listener_args, dial):
         listener = Proc(listener_args, "perf-listener")
@@ -209,13 +210,13 @@ def print_throughput_figures(shoal, python, repeats=3):
             listener.stop()
 
     def py_dial(addr):
-        out = run_json([python, PY_PEER, "dial", "--addr", addr, "--scenario", "perf", "--bytes", str(TEN_MB)])
+        out = run_json([python, PY_PEER, "dial", "--addr", addr, "--scenario", "perf", "--bytes", str(size)])
         if not out.get("ok"):
             raise RuntimeError(out.get("error", "py perf failed"))
         return out["final"]["time_seconds"]
 
     def shoal_dial(addr):
-        out = run_json([shoal, "perf", addr, "--upload", str(TEN_MB), "--download", str(TEN_MB), "--json"])
+        out = run_json([shoal, "perf", addr, "--upload", str(size), "--download", str(size), "--json"])
         return out["uploadSeconds"] + out["downloadSeconds"]
 
     try:
@@ -224,9 +225,10 @@ def print_throughput_figures(shoal, python, repeats=3):
     except Exception as error:  # noqa: BLE001 - a figure that could not be measured is reported, not failed
         print(f"figure: throughput py<->py vs shoal<->shoal not measured: {type(error).__name__}: {error}")
         return
-    mb = 2 * TEN_MB / 1e6
+    mb = 2 * size / 1e6
+    mib = size // (1024 * 1024)
     print(
-        f"figure: 10 MiB up + 10 MiB down, median of {repeats}: py-libp2p<->py-libp2p {py_time:.3f} s "
+        f"figure: {mib} MiB up + {mib} MiB down, median of {repeats}: py-libp2p<->py-libp2p {py_time:.3f} s "
         f"({mb / py_time:.1f} MB/s), shoal<->shoal {shoal_time:.3f} s ({mb / shoal_time:.1f} MB/s): "
         f"shoal is {py_time / shoal_time:.1f}x py-libp2p",
         flush=True,
@@ -355,7 +357,8 @@ def main():
     # A debug build moves about 6 MB/s, so the figure is only taken with the release binary SHOAL_PERF_BIN names.
     perf_shoal = os.environ.get("SHOAL_PERF_BIN", "")
     if perf_shoal and os.access(perf_shoal, os.X_OK):
-        print_throughput_figures(perf_shoal, python)
+        # SHOAL_PERF_MIB sets the size each way (default 10 MiB; larger sizes weigh fixed costs less, on both sides).
+        print_throughput_figures(perf_shoal, python, size=int(os.environ.get("SHOAL_PERF_MIB", "10")) * 1024 * 1024)
     else:
         print("figure: throughput against py-libp2p not measured (set SHOAL_PERF_BIN to a release shoal binary)")
 

@@ -83,7 +83,7 @@ extension P2PHost {
             let channel = try await transport.dial(address, timeout: configuration.dialTimeout) { channel in
                 try runtime.makeUpgradingChannel(channel, direction: .outbound, expectedPeer: expected)
             }
-            let queued = spawn(on: EventLoopExecutor(channel.channel.channel.eventLoop)) { [self] in
+            let queued = spawn(on: ConnectionExecutor(eventLoop: channel.channel.channel.eventLoop)) { [self] in
                 await self.runConnection(channel, direction: .outbound, promise: promise)
             }
             if !queued {
@@ -138,8 +138,9 @@ extension P2PHost {
                                 try? await child.channel.channel.close()
                                 continue
                             }
-                            connections.addTask(executorPreference: EventLoopExecutor(child.channel.channel.eventLoop))
-                            {
+                            connections.addTask(
+                                executorPreference: ConnectionExecutor(eventLoop: child.channel.channel.eventLoop)
+                            ) {
                                 [self] in
                                 await self.runConnection(child, direction: .inbound, promise: nil)
                             }

@@ -12,19 +12,23 @@ struct ConnectionSealer: Sendable {
     var noise: NoiseTransport
     var privateNetwork: PrivateNetworkConnection?
 
-    /// Seals `plaintext` into a new buffer from `allocator`: the frames are encrypted straight into the buffer's
-    /// storage (no intermediate copy), and the pnet stream, if any, is applied in place.
-    mutating func seal(_ plaintext: [UInt8], allocator: ByteBufferAllocator) throws -> ByteBuffer {
-        let total = NoiseTransport.sealedLength(plaintextLength: plaintext.count)
+    /// Seals `batches` (each its own run of Noise frames, in order) into one new buffer from `allocator`: the
+    /// frames are encrypted straight into the buffer's storage (no intermediate copy, no concatenation of the
+    /// batches first), and the pnet stream, if any, is applied in place.
+    mutating func seal(_ batches: [[UInt8]], allocator: ByteBufferAllocator) throws -> ByteBuffer {
+        let total = batches.reduce(0) { $0 + NoiseTransport.sealedLength(plaintextLength: $1.count) }
         var buffer = allocator.buffer(capacity: total)
-        try plaintext.withUnsafeBytes { p in
-            _ = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in
-                let written = try noise.encrypt(p, into: out)
-                if privateNetwork != nil {
-                    privateNetwork!.encryptInPlace(UnsafeMutableRawBufferPointer(rebasing: out[0..<written]))
+        _ = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in
+            var written = 0
+            for batch in batches {
+                written += try batch.withUnsafeBytes { p in
+                    try noise.encrypt(p, into: UnsafeMutableRawBufferPointer(rebasing: out[written...]))
                 }
-                return written
             }
+            if privateNetwork != nil {
+                privateNetwork!.encryptInPlace(UnsafeMutableRawBufferPointer(rebasing: out[0..<written]))
+            }
+            return written
         }
         return buffer
     }
@@ -37,59 +41,86 @@ struct ConnectionOpener: Sendable {
     var noise: NoiseTransport
     var privateNetwork: PrivateNetworkConnection?
 
-    /// Decrypts the frames `buffer` completes and appends their plaintext to `plaintext`, reading the socket's
-    /// buffer in place (no copy) unless the network is private.
-    mutating func open(_ buffer: ByteBuffer, appendingTo plaintext: inout [UInt8]) throws {
+    /// Decrypts the frames `buffer` completes, reading the socket's buffer in place (no copy) unless the network is
+    /// private, into a new array's uninitialised storage (no zero fill).
+    /// - Returns: the plaintext (empty when `buffer` completes no frame).
+    mutating func open(_ buffer: ByteBuffer) throws -> [UInt8] {
         if privateNetwork != nil {
             let clear = buffer.withUnsafeReadableBytes { privateNetwork!.decrypt($0) }
+            var plaintext: [UInt8] = []
             try noise.decrypt(clear, appendingTo: &plaintext)
-            return
+            return plaintext
         }
-        plaintext.reserveCapacity(plaintext.count + noise.bufferedByteCount + buffer.readableBytes)
-        try buffer.withUnsafeReadableBytes { raw in
-            _ = try noise.decrypt(raw, appendingTo: &plaintext)
+        return try buffer.withUnsafeReadableBytes { raw in
+            try [UInt8](unsafeUninitializedCapacity: noise.plaintextBound(adding: raw.count)) { out, count in
+                count = 0
+                count = try noise.decrypt(raw, into: UnsafeMutableRawBufferPointer(out)).bytes
+            }
         }
     }
 }
 
 /// Where a ``MuxedConnection`` sends its plaintext output: called by one caller at a time, in order.
 protocol ConnectionSink: Sendable {
-    /// Seals one batch and queues it on the socket.
+    /// Seals batches of plaintext frames (in order) and queues them on the socket.
     /// - Returns: the error that makes the connection unable to write, if any.
-    func send(_ plaintext: [UInt8]) -> (any Error)?
+    func send(_ batches: [[UInt8]]) -> (any Error)?
     /// Closes the socket once everything sent so far has been written.
     func finish()
 }
 
 /// The NIO socket as a connection's sink: the caller that flushes seals the batch in its own task, and the
-/// ciphertext is written on the channel's event loop (always through its task queue, so writes keep their order
-/// whichever thread queued them). No task per connection waits for output.
+/// ciphertext is written on the channel's event loop. Batches sealed while the event loop has not yet written the
+/// earlier ones are written together, with one flush (one `writev`, one wake-up of the loop). No task per
+/// connection waits for output.
 final class ChannelSink: ConnectionSink {
     private let channel: any Channel
     private let sealer: Mutex<ConnectionSealer>
+    /// Sealed batches not yet handed to the channel, and whether the event loop has a drain queued. Bounded by the
+    /// yamux windows: the connection only produces output the peer's windows allow (plus control frames).
+    private let queue = Mutex<(buffers: [ByteBuffer], drainQueued: Bool)>(([], false))
 
     init(channel: any Channel, sealer: ConnectionSealer) {
         self.channel = channel
         self.sealer = Mutex(sealer)
     }
 
-    func send(_ plaintext: [UInt8]) -> (any Error)? {
+    func send(_ batches: [[UInt8]]) -> (any Error)? {
         let channel = self.channel
         let buffer: ByteBuffer
-        do { buffer = try sealer.withLock { try $0.seal(plaintext, allocator: channel.allocator) } } catch {
+        do { buffer = try sealer.withLock { try $0.seal(batches, allocator: channel.allocator) } } catch {
             return error
         }
-        channel.eventLoop.execute { channel.writeAndFlush(buffer, promise: nil) }
+        let queueDrain = queue.withLock { q in
+            q.buffers.append(buffer)
+            defer { q.drainQueued = true }
+            return !q.drainQueued
+        }
+        if queueDrain { channel.eventLoop.execute { self.drain() } }
         return nil
     }
 
     func finish() {
         let channel = self.channel
         channel.eventLoop.execute {
+            self.drain()
             // Writes complete in order: once this empty one has, everything before it is on the wire.
             channel.writeAndFlush(channel.allocator.buffer(capacity: 0)).whenComplete { _ in
                 channel.close(promise: nil)
             }
         }
+    }
+
+    /// Writes every queued batch and flushes once (on the event loop).
+    private func drain() {
+        let buffers = queue.withLock { q in
+            q.drainQueued = false
+            var taken: [ByteBuffer] = []
+            swap(&taken, &q.buffers)
+            return taken
+        }
+        guard !buffers.isEmpty else { return }
+        for buffer in buffers { channel.write(buffer, promise: nil) }
+        channel.flush()
     }
 }

@@ -112,18 +112,18 @@ package struct ConnectionRuntime: Sendable {
                 if let followUp { group.addTask { await followUp() } }
                 // Inbound streams: the reader starts a handler task for each stream the peer opens.
                 for id in connection.takeInboundStreams() { group.addTask { await serve(connection, id) } }
-                // Reader: frames are decrypted straight from the socket's buffer.
+                // Reader: frames are decrypted straight from the socket's buffer into fresh (uninitialised)
+                // storage that the streams keep as slices.
                 var opener = result.opener
-                var plaintext: [UInt8] = []
                 do {
                     while let chunk = try await iterator.next() {
-                        do { try opener.open(chunk, appendingTo: &plaintext) } catch {
+                        let plaintext: [UInt8]
+                        do { plaintext = try opener.open(chunk) } catch {
                             connection.receiveFailed(error)
                             break
                         }
                         if !plaintext.isEmpty {
                             connection.receive(plaintext, now: ConnectionClock.now)
-                            plaintext = []
                             for id in connection.takeInboundStreams() {
                                 group.addTask { await serve(connection, id) }
                             }

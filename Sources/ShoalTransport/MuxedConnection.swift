@@ -38,9 +38,10 @@ public final class MuxedConnection: Sendable {
         var finishedOrder: [YamuxStreamID] = []
         /// Continuations to resume once the lock is released (see ``locked(_:)``).
         var wakeups: [StreamWakeup] = []
-        /// Plaintext frames produced and not yet handed to the sink: everything queued while a batch is being
-        /// sealed goes out as the next batch (one encryption pass, one socket write).
-        var pendingOutput: [UInt8] = []
+        /// Plaintext frames produced and not yet handed to the sink, as the session's write batches (not
+        /// concatenated: no copy of the payloads; small batches are merged): everything queued while a batch is
+        /// being sealed goes out together next (one sealed buffer, one socket write).
+        var pendingOutput: [[UInt8]] = []
         /// A caller is handing batches to the sink (only one at a time, so ciphertext leaves in nonce order).
         var isFlushing = false
         /// The current ``locked(_:)`` call claimed the flush: it drains the output once the lock is released.
@@ -52,10 +53,17 @@ public final class MuxedConnection: Sendable {
         /// Streams the peer opened that the runtime has not yet handed to a handler (bounded by the session's cap
         /// on unacknowledged inbound streams).
         var pendingInbound: [YamuxStreamID] = []
+        /// The size of the plaintext being fed to the session (see ``receive(_:now:)``): stream buffers keep data
+        /// as slices of it, unless a slice is under an eighth of it (then it is copied, so that small slices never
+        /// hold large inputs alive: the memory held stays under eight times the data buffered).
+        var inputCount = 0
     }
 
     /// How many cleanly ended stream IDs are remembered.
     private static let finishedMemory = 4096
+    /// Output batches are merged (copied) only while together they stay this small; larger ones are sealed one
+    /// after the other into the same buffer.
+    private static let mergedBatchSize = 16 * 1024
 
     private let state: Mutex<State>
     private let sink: any ConnectionSink
@@ -100,6 +108,8 @@ public final class MuxedConnection: Sendable {
     func receive(_ plaintext: [UInt8], now: Duration) {
         locked { s in
             guard s.failure == nil, !plaintext.isEmpty else { return }
+            s.inputCount = plaintext.count
+            defer { s.inputCount = 0 }
             perform(s.session.receive(plaintext), &s)
         }
     }
@@ -189,29 +199,34 @@ public final class MuxedConnection: Sendable {
 
     /// Reads up to `maximum` bytes; nil at end of stream.
     package func read(_ id: YamuxStreamID, upTo maximum: Int) async throws -> [UInt8]? {
+        try await readSlice(id, upTo: maximum).map { Array($0) }
+    }
+
+    /// Reads up to `maximum` bytes as a slice of the received plaintext (no copy); nil at end of stream.
+    package func readSlice(_ id: YamuxStreamID, upTo maximum: Int) async throws -> ArraySlice<UInt8>? {
         while true {
             enum Step {
-                case data([UInt8])
+                case data(ArraySlice<UInt8>)
                 case end
                 case wait
             }
             let step: Step = try locked { s in
-                guard var buffer = s.streams[id] else {
+                // Read through the dictionary (no copy of the buffer): its chunk list stays uniquely referenced.
+                guard let buffered = s.streams[id]?.bufferedBytes else {
                     if s.finished.contains(id) { return .end }
                     throw ShoalError(.closed, "stream \(id) is closed")
                 }
-                if buffer.bufferedBytes > 0 {
-                    let bytes = buffer.take(upTo: maximum)
-                    s.streams[id] = buffer
+                if buffered > 0 {
+                    let bytes = s.streams[id]!.take(upTo: maximum)
                     perform(s.session.consumed(bytes.count, on: id), &s)
                     return .data(bytes)
                 }
-                if let failure = buffer.failure { throw failure }
-                if buffer.remoteClosed {
+                if let failure = s.streams[id]!.failure { throw failure }
+                if s.streams[id]!.remoteClosed {
                     forgetIfDone(id, &s)
                     return .end
                 }
-                guard buffer.reader == nil else {
+                guard s.streams[id]!.reader == nil else {
                     throw ShoalError(.invalidArgument, "stream \(id) already has a reader waiting")
                 }
                 return .wait
@@ -361,7 +376,7 @@ public final class MuxedConnection: Sendable {
     private func flushOutput() {
         while true {
             enum Step {
-                case send([UInt8])
+                case send([[UInt8]])
                 case finish
                 case done
             }
@@ -378,8 +393,8 @@ public final class MuxedConnection: Sendable {
                 return .done
             }
             switch step {
-            case .send(let batch):
-                if let error = sink.send(batch) {
+            case .send(let batches):
+                if let error = sink.send(batches) {
                     socketClosed(ShoalError(.closed, "write failed", cause: error))
                 }
             case .finish:
@@ -406,10 +421,10 @@ public final class MuxedConnection: Sendable {
             case .write(let frames):
                 // Plaintext frames, in order; the flushing caller seals them outside this lock.
                 guard !s.outputFinished else { break }
-                if s.pendingOutput.isEmpty {
-                    s.pendingOutput = frames
+                if let last = s.pendingOutput.last?.count, last + frames.count <= Self.mergedBatchSize {
+                    s.pendingOutput[s.pendingOutput.count - 1] += frames
                 } else {
-                    s.pendingOutput += frames
+                    s.pendingOutput.append(frames)
                 }
                 claimFlush(&s)
             case .streamOpened(let id):
@@ -418,7 +433,7 @@ public final class MuxedConnection: Sendable {
             case .streamAcknowledged:
                 wakeOpeners(&s)
             case .data(let id, let bytes):
-                s.streams[id]?.append(bytes)
+                s.streams[id]?.append(bytes.count * 8 >= s.inputCount ? bytes : Array(bytes)[...])
                 s.streams[id]?.resumeReader(into: &s.wakeups)
             case .remoteClosed(let id):
                 s.streams[id]?.remoteClosed = true

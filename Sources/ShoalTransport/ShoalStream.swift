@@ -37,13 +37,22 @@ public struct ShoalStream: Sendable {
         return try await connection.read(streamID, upTo: maximum)
     }
 
+    /// Reads up to `maximum` bytes as soon as any are available, as a slice of the connection's decrypted input
+    /// (no copy). Keep the slice only briefly: it holds its whole input buffer (at most a few hundred KiB) alive.
+    /// - Returns: the bytes, or nil when the peer has closed its side and everything was read.
+    /// - Throws: ``ShoalError`` `.closed` when the stream was reset or the connection failed.
+    public func readChunk(upTo maximum: Int = 1 << 20) async throws -> ArraySlice<UInt8>? {
+        precondition(maximum > 0, "read size must be positive")
+        return try await connection.readSlice(streamID, upTo: maximum)
+    }
+
     /// Reads exactly `count` bytes.
     /// - Throws: ``ShoalError`` `.closed` if the stream ends first.
     public func readExactly(_ count: Int) async throws -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(count)
         while out.count < count {
-            guard let chunk = try await connection.read(streamID, upTo: count - out.count) else {
+            guard let chunk = try await connection.readSlice(streamID, upTo: count - out.count) else {
                 throw ShoalError(.closed, "stream ended after \(out.count) of \(count) bytes")
             }
             out += chunk
@@ -55,7 +64,7 @@ public struct ShoalStream: Sendable {
     /// - Throws: ``ShoalError`` `.limitExceeded` past `maximum`.
     public func readToEnd(maximum: Int) async throws -> [UInt8] {
         var out: [UInt8] = []
-        while let chunk = try await connection.read(streamID, upTo: 65536) {
+        while let chunk = try await connection.readSlice(streamID, upTo: 65536) {
             out += chunk
             guard out.count <= maximum else {
                 throw ShoalError(.limitExceeded, "stream sent more than \(maximum) bytes")

@@ -2,9 +2,8 @@ import ShoalCore
 
 /// What a ``MuxedConnection`` keeps for one stream: data received and not yet read, and who is waiting.
 struct StreamBuffer {
-    /// Received chunks not yet read (a chunk may be partly read: `headOffset`).
-    var chunks: [[UInt8]] = []
-    var headOffset = 0
+    /// Received chunks not yet read: slices of the decrypted input (no copy), the first possibly partly read.
+    var chunks: [ArraySlice<UInt8>] = []
     var bufferedBytes = 0
     /// The peer half-closed: once the buffer is empty, reads return end of stream.
     var remoteClosed = false
@@ -17,7 +16,7 @@ struct StreamBuffer {
     /// A writer waiting for window.
     var writer: CheckedContinuation<Void, any Error>?
 
-    mutating func append(_ bytes: [UInt8]) {
+    mutating func append(_ bytes: ArraySlice<UInt8>) {
         guard !bytes.isEmpty else { return }
         chunks.append(bytes)
         bufferedBytes += bytes.count
@@ -26,36 +25,21 @@ struct StreamBuffer {
     /// Puts bytes back in front of the buffer (bytes read past a negotiation).
     mutating func unread(_ bytes: [UInt8]) {
         guard !bytes.isEmpty else { return }
-        if headOffset > 0, let first = chunks.first {
-            chunks[0] = Array(first[headOffset...])
-            headOffset = 0
-        }
-        chunks.insert(bytes, at: 0)
+        chunks.insert(bytes[...], at: 0)
         bufferedBytes += bytes.count
     }
 
-    /// Takes up to `maximum` bytes from the front.
-    mutating func take(upTo maximum: Int) -> [UInt8] {
-        guard var first = chunks.first else { return [] }
-        let available = first.count - headOffset
-        if headOffset == 0 && available <= maximum {
+    /// Takes up to `maximum` bytes from the front: a slice of the first chunk (no copy).
+    mutating func take(upTo maximum: Int) -> ArraySlice<UInt8> {
+        guard let first = chunks.first else { return [] }
+        if first.count <= maximum {
             chunks.removeFirst()
-            bufferedBytes -= available
+            bufferedBytes -= first.count
             return first
         }
-        let n = Swift.min(available, maximum)
-        let out = Array(first[headOffset..<headOffset + n])
-        headOffset += n
-        bufferedBytes -= n
-        if headOffset == first.count {
-            chunks.removeFirst()
-            headOffset = 0
-        } else if headOffset > 65536 {
-            first.removeFirst(headOffset)
-            chunks[0] = first
-            headOffset = 0
-        }
-        return out
+        chunks[0] = first.dropFirst(maximum)
+        bufferedBytes -= maximum
+        return first.prefix(maximum)
     }
 
     /// Queues the waiting reader, if any, to be resumed with `result` once the connection's lock is released.

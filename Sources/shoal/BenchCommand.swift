@@ -32,11 +32,17 @@ private func measure(_ body: () async throws -> Void) async rethrows -> Double {
 
 /// CPU seconds (user + system) used so far by this process, all threads.
 private func processCPUSeconds() -> Double {
+    let times = processCPUTimes()
+    return times.user + times.system
+}
+
+/// User and system (kernel) CPU seconds used so far by this process, all threads.
+private func processCPUTimes() -> (user: Double, system: Double) {
     var usage = rusage()
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
     let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
     let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
-    return user + system
+    return (user, system)
 }
 
 /// CPU seconds used so far by the calling thread.
@@ -85,8 +91,10 @@ struct TransportBench: AsyncParsableCommand {
         var perfDownloadMBps: Double
         var throughputRatio: Double
         var chachaMBPerCPUSecond: Double
+        var chachaOpenMBPerCPUSecond: Double
         var perfMBPerCPUSecond: Double
         var cryptoShareOfPerfCPU: Double
+        var budget: ThroughputBudget
         var cryptoFloorSetupsPerSecondOneCore: Double
         var setupsPerSecond: Double
         var setupsPerSecondWithoutIdentify: Double
@@ -124,6 +132,21 @@ struct TransportBench: AsyncParsableCommand {
         }
         let chacha = Double(rounds * frame.count) / chachaSeconds / 1e6
         let chachaPerCPU = Double(rounds * frame.count) / chachaCPU / 1e6
+        // The receiving side's work per byte, for the CPU budget (the ceiling above stays the seal rate): open
+        // (verify, then decrypt) of the same frame.
+        var opened = [UInt8](repeating: 0, count: 65519)
+        let openCPU = try measureThreadCPU {
+            try output.withUnsafeBytes { sealed in
+                try nonce.withUnsafeBytes { n in
+                    try opened.withUnsafeMutableBytes { out in
+                        for _ in 0..<rounds {
+                            _ = try ChaCha20Poly1305.open(sealed, into: out, key: key, nonce: n)
+                        }
+                    }
+                }
+            }
+        }
+        let chachaOpenPerCPU = Double(rounds * frame.count) / openCPU / 1e6
 
         // 2. The crypto floor of one connection setup, one core: two X25519 key generations, six DH, two
         //    signatures and two verifications (the Noise XX handshake with the libp2p payload, both ends).
@@ -160,20 +183,33 @@ struct TransportBench: AsyncParsableCommand {
             let address = server.dialableAddresses[0]
 
             // 3. Throughput: the perf protocol, one stream, both directions in turn.
-            let (up, down, perfCPU) = try await stage("throughput") {
+            let (up, down, perfCPU, perfTimes) = try await stage("throughput") {
                 try await withHost(HostConfiguration()) { client in
                     let peer = try await client.connect(address)
                     _ = try await client.perf(peer, upload: 16 << 20, download: 16 << 20)  // warm up
-                    let cpuBefore = processCPUSeconds()
+                    let cpuBefore = processCPUTimes()
                     let upload = try await client.perf(peer, upload: bytes, download: 0)
                     let download = try await client.perf(peer, upload: 0, download: bytes)
+                    let cpuAfter = processCPUTimes()
+                    let user = cpuAfter.user - cpuBefore.user
+                    let system = cpuAfter.system - cpuBefore.system
                     return (
                         Double(bytes) / upload.uploadSeconds / 1e6,
                         Double(bytes) / download.downloadSeconds / 1e6,
-                        processCPUSeconds() - cpuBefore
+                        user + system,
+                        (user: user, system: system, wall: upload.totalSeconds + download.totalSeconds)
                     )
                 }
             }
+            let budget = ThroughputBudget(
+                bytesMoved: Double(2 * bytes),
+                userSeconds: perfTimes.user,
+                systemSeconds: perfTimes.system,
+                wallSeconds: perfTimes.wall,
+                sealMBPerCPUSecond: chachaPerCPU,
+                openMBPerCPUSecond: chachaOpenPerCPU,
+                cores: ProcessInfo.processInfo.activeProcessorCount
+            )
 
             // 4. Connection setups per second: TCP + Noise + yamux + one ping, then close; 8 client hosts in parallel,
             //    each dialing a new connection once the last one is gone. With identify (both ways, as by default)
@@ -202,8 +238,10 @@ struct TransportBench: AsyncParsableCommand {
                 perfDownloadMBps: down,
                 throughputRatio: min(up, down) / chacha,
                 chachaMBPerCPUSecond: chachaPerCPU,
+                chachaOpenMBPerCPUSecond: chachaOpenPerCPU,
                 perfMBPerCPUSecond: Double(2 * bytes) / perfCPU / 1e6,
-                cryptoShareOfPerfCPU: 2 * Double(2 * bytes) / 1e6 / chachaPerCPU / perfCPU,
+                cryptoShareOfPerfCPU: budget.cryptoNanosecondsPerByte / budget.cpuNanosecondsPerByte,
+                budget: budget,
                 cryptoFloorSetupsPerSecondOneCore: floorRate,
                 setupsPerSecond: setups,
                 setupsPerSecondWithoutIdentify: Double(perClient * 8) / quietSeconds,
@@ -229,12 +267,15 @@ struct TransportBench: AsyncParsableCommand {
         print(
             String(
                 format:
-                    "  CPU: ChaCha %.0f MB per CPU-s; perf %.0f MB per process CPU-s (both ends); crypto share %.2f",
+                    "  CPU: ChaCha seal %.0f, open %.0f MB per CPU-s; perf %.0f MB per process CPU-s (both ends); "
+                    + "crypto share %.2f",
                 output2.chachaMBPerCPUSecond,
+                output2.chachaOpenMBPerCPUSecond,
                 output2.perfMBPerCPUSecond,
                 output2.cryptoShareOfPerfCPU
             )
         )
+        output2.budget.printLines()
         print(
             String(
                 format: "setup crypto floor, one core (2 keygen, 6 DH, 2 sign, 2 verify): %7.0f /s",
@@ -386,5 +427,81 @@ final class Gate: Sendable {
             return s.waiters
         }
         for waiter in waiters { waiter.resume() }
+    }
+}
+
+/// Where the CPU of the throughput run went, per byte moved (upload plus download; both ends run in this process, so
+/// each byte is sealed once and opened once), and what that implies for the throughput / ChaCha ratio.
+struct ThroughputBudget: Encodable {
+    var cores: Int
+    /// CPU (user + system) per byte moved, both ends.
+    var cpuNanosecondsPerByte: Double
+    /// User-space CPU per byte moved.
+    var userNanosecondsPerByte: Double
+    /// Kernel CPU per byte moved (TCP loopback, syscalls, wake-ups, scheduling).
+    var systemNanosecondsPerByte: Double
+    /// One seal and one open per byte, at the one-core rates measured above.
+    var cryptoNanosecondsPerByte: Double
+    /// User-space CPU per byte that is not the AEAD (framing, copies, locks, task switches, allocation).
+    var otherUserNanosecondsPerByte: Double
+    /// Wall-clock time per byte moved.
+    var wallNanosecondsPerByte: Double
+    /// CPU per byte over (wall per byte × cores): how busy the cores were.
+    var coreUtilisation: Double
+    /// The ratio reachable with the cores fully busy and nothing but the AEAD to do.
+    var ratioBoundCryptoOnly: Double
+    /// The ratio reachable with the cores fully busy, the AEAD and this run's kernel time per byte.
+    var ratioBoundCryptoAndKernel: Double
+    /// The ratio reachable with the cores fully busy at this run's CPU per byte.
+    var ratioBoundThisRun: Double
+
+    init(
+        bytesMoved: Double,
+        userSeconds: Double,
+        systemSeconds: Double,
+        wallSeconds: Double,
+        sealMBPerCPUSecond: Double,
+        openMBPerCPUSecond: Double,
+        cores: Int
+    ) {
+        self.cores = cores
+        userNanosecondsPerByte = userSeconds / bytesMoved * 1e9
+        systemNanosecondsPerByte = systemSeconds / bytesMoved * 1e9
+        cpuNanosecondsPerByte = userNanosecondsPerByte + systemNanosecondsPerByte
+        cryptoNanosecondsPerByte = 1e3 / sealMBPerCPUSecond + 1e3 / openMBPerCPUSecond
+        otherUserNanosecondsPerByte = userNanosecondsPerByte - cryptoNanosecondsPerByte
+        wallNanosecondsPerByte = wallSeconds / bytesMoved * 1e9
+        coreUtilisation = cpuNanosecondsPerByte / (wallNanosecondsPerByte * Double(cores))
+        // Throughput with the cores fully busy is cores / (CPU per byte), in bytes per ns = GB/s; the ceiling is
+        // what one core seals with nothing else running (its CPU rate: on an idle machine the wall rate equals it).
+        let ceiling = sealMBPerCPUSecond / 1e3
+        ratioBoundCryptoOnly = Double(cores) / cryptoNanosecondsPerByte / ceiling
+        ratioBoundCryptoAndKernel = Double(cores) / (cryptoNanosecondsPerByte + systemNanosecondsPerByte) / ceiling
+        ratioBoundThisRun = Double(cores) / cpuNanosecondsPerByte / ceiling
+    }
+
+    func printLines() {
+        print(
+            String(
+                format: "  per byte moved: CPU %.2f ns = user %.2f (AEAD %.2f, other %.2f) + kernel %.2f; wall %.2f ns",
+                cpuNanosecondsPerByte,
+                userNanosecondsPerByte,
+                cryptoNanosecondsPerByte,
+                otherUserNanosecondsPerByte,
+                systemNanosecondsPerByte,
+                wallNanosecondsPerByte
+            )
+        )
+        print(
+            String(
+                format: "  %d cores %.0f%% busy; ratio bound with cores full: AEAD only %.2f, AEAD + kernel %.2f, "
+                    + "this run's CPU/byte %.2f",
+                cores,
+                coreUtilisation * 100,
+                ratioBoundCryptoOnly,
+                ratioBoundCryptoAndKernel,
+                ratioBoundThisRun
+            )
+        )
     }
 }

@@ -126,6 +126,38 @@ struct NoiseTransportTests {
         }
     }
 
+    @Test("decrypting into a caller buffer works across any chunking and checks the buffer size")
+    func decryptIntoBuffer() throws {
+        var (a, b) = transportPair()
+        var rng = SeededGenerator(seed: 201)
+        let data = rng.bytes(150_000)
+        let stream = try a.encrypt(data)
+        for chunk in [1, 7, 65537, 70000, stream.count] {
+            var receiver = b
+            var plain: [UInt8] = []
+            var offset = 0
+            while offset < stream.count {
+                let end = Swift.min(offset + chunk, stream.count)
+                let piece = try stream[offset..<end].withUnsafeBytes { input in
+                    try [UInt8](unsafeUninitializedCapacity: receiver.plaintextBound(adding: input.count)) { out, n in
+                        n = 0
+                        n = try receiver.decrypt(input, into: UnsafeMutableRawBufferPointer(out)).bytes
+                    }
+                }
+                plain += piece
+                offset = end
+            }
+            #expect(plain == data, "chunk \(chunk)")
+            #expect(receiver.bufferedByteCount == 0)
+        }
+        var small = [UInt8](repeating: 0, count: 100)
+        expectShoalError(.invalidArgument) {
+            try stream.withUnsafeBytes { input in
+                try small.withUnsafeMutableBytes { _ = try b.decrypt(input, into: $0) }
+            }
+        }
+    }
+
     @Test("a frame length below 16 is a fatal malformed-input error")
     func undersizeFrame() throws {
         var (_, b) = transportPair()

@@ -146,7 +146,7 @@ struct YamuxPairTests {
         #expect(leftover == open.written + data.written)
         var server = YamuxSession(role: .server)
         let actions = server.receive(try #require(leftover))
-        #expect(actions == [.streamOpened(id), .data(id, Array("hello".utf8))])
+        #expect(actions == [.streamOpened(id), .data(id, Array("hello".utf8)[...])])
     }
 
     @Test("keepalive pings are answered by the peer")

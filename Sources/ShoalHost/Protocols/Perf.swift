@@ -28,19 +28,23 @@ public struct PerfResult: Sendable, Hashable, Codable {
 extension P2PHost {
     func registerPerf() {
         registry.register(Perf.protocolID, options: ProtocolOptions(maximumInboundStreamsPerPeer: 16)) { stream in
-            let header = try await stream.readExactly(8)
-            let wanted = header.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            guard wanted <= Perf.maximumDownload else {
-                throw ShoalError(.limitExceeded, "perf client asked for \(wanted) bytes")
-            }
-            while try await stream.read(upTo: 1 << 20) != nil {}
-            let chunk = [UInt8](repeating: 0, count: Perf.chunkSize)
-            var left = wanted
-            while left > 0 {
-                let n = Int(min(left, UInt64(Perf.chunkSize)))
-                try await stream.write(n == chunk.count ? chunk : Array(chunk[0..<n]))
-                left -= UInt64(n)
-            }
+            try await Self.servePerf(stream)
+        }
+    }
+
+    private static func servePerf(_ stream: ShoalStream) async throws {
+        let header = try await stream.readExactly(8)
+        let wanted = header.reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard wanted <= Perf.maximumDownload else {
+            throw ShoalError(.limitExceeded, "perf client asked for \(wanted) bytes")
+        }
+        while try await stream.readChunk(upTo: 1 << 20) != nil {}
+        let chunk = [UInt8](repeating: 0, count: Perf.chunkSize)
+        var left = wanted
+        while left > 0 {
+            let n = Int(min(left, UInt64(Perf.chunkSize)))
+            try await stream.write(n == chunk.count ? chunk : Array(chunk[0..<n]))
+            left -= UInt64(n)
         }
     }
 
@@ -49,6 +53,16 @@ extension P2PHost {
         let clock = ContinuousClock()
         let start = clock.now
         let stream = try await newStream(to: peer, protocols: [Perf.protocolID])
+        return try await Self.runPerf(stream, upload: upload, download: download, clock: clock, start: start)
+    }
+
+    private static func runPerf(
+        _ stream: ShoalStream,
+        upload: UInt64,
+        download: UInt64,
+        clock: ContinuousClock,
+        start: ContinuousClock.Instant
+    ) async throws -> PerfResult {
         var header: [UInt8] = []
         for shift in stride(from: 56, through: 0, by: -8) {
             header.append(UInt8(truncatingIfNeeded: download >> UInt64(shift)))
@@ -64,7 +78,7 @@ extension P2PHost {
         stream.closeWrite()
         let uploaded = clock.now
         var received: UInt64 = 0
-        while let bytes = try await stream.read(upTo: 1 << 20) {
+        while let bytes = try await stream.readChunk(upTo: 1 << 20) {
             received += UInt64(bytes.count)
             guard received <= download else {
                 stream.reset()

@@ -146,87 +146,125 @@ public struct NoiseTransport: Sendable {
     ///   `limitExceeded` or `closed`. After a throw the transport is unusable.
     @discardableResult
     public mutating func decrypt(_ input: some ContiguousByteSource, appendingTo output: inout [UInt8]) throws -> Int {
-        try checkUsable()
-        do {
-            return try input.withUnsafeBytes { raw in
-                var frames = 0
-                var offset = 0
-                if bufferedByteCount > 0 {
-                    // Work on the held bytes outside `self` (no copy, no overlapping access).
-                    var held: [UInt8] = []
-                    swap(&held, &inbound)
-                    defer { swap(&held, &inbound) }
-                    // 1. Frames already complete in the buffer (from feed(_:)).
-                    let consumed = try held.withUnsafeBytes { buffer in
-                        try decryptFrames(
-                            in: UnsafeRawBufferPointer(rebasing: buffer[inboundStart...]),
-                            appendingTo: &output
-                        )
-                    }
-                    held.removeSubrange(0..<(inboundStart + consumed.bytes))
-                    inboundStart = 0
-                    frames += consumed.frames
-                    // 2. Complete the one partial frame from the new input, copying only what it needs.
-                    if !held.isEmpty {
-                        if held.count < Self.lengthPrefix {
-                            let take = Swift.min(Self.lengthPrefix - held.count, raw.count)
-                            held.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[0..<take]))
-                            offset = take
-                        }
-                        if let length = try held.withUnsafeBytes({ try Self.frameLength(in: $0, at: 0) }) {
-                            let take = Swift.min(Self.lengthPrefix + length - held.count, raw.count - offset)
-                            held.append(contentsOf: UnsafeRawBufferPointer(rebasing: raw[offset..<(offset + take)]))
-                            offset += take
-                            if held.count == Self.lengthPrefix + length {
-                                frames += try held.withUnsafeBytes {
-                                    try decryptFrames(in: $0, appendingTo: &output).frames
-                                }
-                                held.removeAll(keepingCapacity: true)
-                            }
-                        }
-                    }
-                    if !held.isEmpty { return frames }  // all input went into the partial frame
-                }
-                // 3. Fast path: decrypt straight from the caller's bytes, keep only a trailing partial frame.
-                let rest = UnsafeRawBufferPointer(rebasing: raw[offset...])
-                let consumed = try decryptFrames(in: rest, appendingTo: &output)
-                inbound.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[consumed.bytes...]))
-                return frames + consumed.frames
+        var frames = 0
+        let plaintext = try input.withUnsafeBytes { raw in
+            try [UInt8](unsafeUninitializedCapacity: plaintextBound(adding: raw.count)) { buffer, count in
+                count = 0
+                let result = try decrypt(raw, into: UnsafeMutableRawBufferPointer(buffer))
+                count = result.bytes
+                frames = result.frames
             }
+        }
+        if output.isEmpty {
+            output = plaintext
+        } else {
+            output += plaintext
+        }
+        return frames
+    }
+
+    /// The most plaintext ``decrypt(_:into:)`` can produce when given `inputCount` more bytes (the held bytes
+    /// count too): size the output with it.
+    public func plaintextBound(adding inputCount: Int) -> Int {
+        bufferedByteCount + inputCount
+    }
+
+    /// Takes received bytes and writes the plaintext of every frame they complete at the start of `output` (for
+    /// example an array's uninitialised capacity: nothing is zero-filled first). Complete frames are decrypted
+    /// straight from `input`; only a trailing partial frame is copied, to be completed by the next call.
+    /// - Parameters:
+    ///   - input: bytes from the connection, any amount.
+    ///   - output: at least ``plaintextBound(adding:)`` bytes for `input.count`; must not overlap `input`.
+    /// - Returns: the frames decrypted and the plaintext bytes written.
+    /// - Throws: ``ShoalError`` with code `invalidArgument` when `output` is too small, otherwise as
+    ///   ``decrypt(_:appendingTo:)``. After a throw the transport is unusable.
+    public mutating func decrypt(
+        _ input: UnsafeRawBufferPointer,
+        into output: UnsafeMutableRawBufferPointer
+    ) throws -> (frames: Int, bytes: Int) {
+        try checkUsable()
+        guard output.count >= plaintextBound(adding: input.count) else {
+            throw ShoalError(
+                .invalidArgument,
+                "Noise output buffer of \(output.count) bytes is under \(plaintextBound(adding: input.count))"
+            )
+        }
+        do {
+            var frames = 0
+            var written = 0
+            var offset = 0
+            if bufferedByteCount > 0 {
+                // Work on the held bytes outside `self` (no copy, no overlapping access).
+                var held: [UInt8] = []
+                swap(&held, &inbound)
+                defer { swap(&held, &inbound) }
+                // 1. Frames already complete in the buffer (from feed(_:)).
+                let consumed = try held.withUnsafeBytes { buffer in
+                    try decryptFrames(in: UnsafeRawBufferPointer(rebasing: buffer[inboundStart...]), into: output)
+                }
+                held.removeSubrange(0..<(inboundStart + consumed.bytes))
+                inboundStart = 0
+                frames += consumed.frames
+                written += consumed.written
+                // 2. Complete the one partial frame from the new input, copying only what it needs.
+                if !held.isEmpty {
+                    if held.count < Self.lengthPrefix {
+                        let take = Swift.min(Self.lengthPrefix - held.count, input.count)
+                        held.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[0..<take]))
+                        offset = take
+                    }
+                    if let length = try held.withUnsafeBytes({ try Self.frameLength(in: $0, at: 0) }) {
+                        let take = Swift.min(Self.lengthPrefix + length - held.count, input.count - offset)
+                        held.append(contentsOf: UnsafeRawBufferPointer(rebasing: input[offset..<(offset + take)]))
+                        offset += take
+                        if held.count == Self.lengthPrefix + length {
+                            let done = try held.withUnsafeBytes {
+                                try decryptFrames(
+                                    in: $0,
+                                    into: UnsafeMutableRawBufferPointer(rebasing: output[written...])
+                                )
+                            }
+                            frames += done.frames
+                            written += done.written
+                            held.removeAll(keepingCapacity: true)
+                        }
+                    }
+                }
+                if !held.isEmpty { return (frames, written) }  // all input went into the partial frame
+            }
+            // 3. Fast path: decrypt straight from the caller's bytes, keep only a trailing partial frame.
+            let rest = UnsafeRawBufferPointer(rebasing: input[offset...])
+            let consumed = try decryptFrames(
+                in: rest,
+                into: UnsafeMutableRawBufferPointer(rebasing: output[written...])
+            )
+            inbound.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[consumed.bytes...]))
+            return (frames + consumed.frames, written + consumed.written)
         } catch {
             brokenReason = "\(error)"
             throw error
         }
     }
 
-    /// Decrypts every complete frame at the front of `bytes`.
+    /// Decrypts every complete frame at the front of `bytes` into `output` (which has room for their plaintext).
     private mutating func decryptFrames(
         in bytes: UnsafeRawBufferPointer,
-        appendingTo output: inout [UInt8]
-    ) throws -> (frames: Int, bytes: Int) {
+        into output: UnsafeMutableRawBufferPointer
+    ) throws -> (frames: Int, bytes: Int, written: Int) {
         var offset = 0
         var frames = 0
+        var written = 0
         while let length = try Self.frameLength(in: bytes, at: offset),
             bytes.count - offset - Self.lengthPrefix >= length
         {
             let body = UnsafeRawBufferPointer(
                 rebasing: bytes[(offset + Self.lengthPrefix)..<(offset + Self.lengthPrefix + length)]
             )
-            let start = output.count
-            let plainCount = length - Self.tagLength
-            output.append(contentsOf: repeatElement(0, count: plainCount))
-            do {
-                try output.withUnsafeMutableBytes { out in
-                    _ = try receiver.open(body, into: UnsafeMutableRawBufferPointer(rebasing: out[start...]))
-                }
-            } catch {
-                output.removeSubrange(start...)
-                throw error
-            }
+            written += try receiver.open(body, into: UnsafeMutableRawBufferPointer(rebasing: output[written...]))
             offset += Self.lengthPrefix + length
             frames += 1
         }
-        return (frames, offset)
+        return (frames, offset, written)
     }
 
     // MARK: - Inbound, frame by frame

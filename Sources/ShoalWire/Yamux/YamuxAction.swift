@@ -13,8 +13,10 @@ public enum YamuxAction: Sendable, Equatable {
     /// The peer acknowledged stream `id`, which this side opened (one slot of the ACK backlog is free again).
     case streamAcknowledged(YamuxStreamID)
     /// Data arrived on stream `id`. Report it with ``YamuxSession/consumed(_:on:)`` once the application has used
-    /// it: that is what grants the peer more window.
-    case data(YamuxStreamID, [UInt8])
+    /// it: that is what grants the peer more window. The bytes are a slice of the input given to
+    /// ``YamuxSession/receive(_:)-(ArraySlice<UInt8>)`` (no copy): a driver that keeps a small slice of a large input
+    /// for long should copy it, so that the slice does not hold the whole input's storage.
+    case data(YamuxStreamID, ArraySlice<UInt8>)
     /// The peer half-closed stream `id` (FIN): no more data will arrive on it.
     case remoteClosed(YamuxStreamID)
     /// Stream `id` is closed in both directions (FIN each way) and forgotten by the session.

@@ -18,7 +18,7 @@ extension YamuxSession {
                 let n = min(pending.remaining, input.count)
                 if pending.deliver && n > 0, streams[pending.streamID.rawValue] != nil {
                     streams[pending.streamID.rawValue]?.unconsumed += n
-                    events.append(.data(pending.streamID, Array(input.prefix(n))))
+                    events.append(.data(pending.streamID, input.prefix(n)))
                 }
                 input = input.dropFirst(n)
                 pending.remaining -= n
