@@ -18,6 +18,10 @@ extension KadCluster {
         // any latency).
         if let target, nodes[target] != nil {
             transmit(.request(id: id, sender: sender, expected: peer.id, message: message), from: slot, to: target)
+        } else if let target, configuration.crashModel == .refuses {
+            // The host of a crashed node resets the connection attempt: one round trip.
+            let oneWay = configuration.latency.sample(&sim.random) + accessDelays[slot] + accessDelays[target]
+            at(sim.now + 2 * oneWay) { cluster in cluster.connectionRefused(id) }
         }
         let deadline = target == nil ? sim.now : sim.now + Self.nanoseconds(configuration.lookup.requestTimeout)
         // ADD_PROVIDER has no reply: its pending entry only lives until this timer.
@@ -72,21 +76,25 @@ extension KadCluster {
             return
         }
         seen(sender, at: from, by: slot)
-        let reply: KadMessage?
+        let response: KadServer.Response
         do {
-            reply = try nodes[slot]!.server.handle(request, from: sender, now: kadNow)
+            response = try nodes[slot]!.server.respond(to: request, from: sender, now: kadNow)
         } catch {
             counters.handlerErrors += 1
             transmit(.refused(id: id, actual: nil), from: slot, to: from)
             return
         }
-        guard let reply else { return }
+        guard let reply = response.message else { return }
+        if !reply.closerPeers.isEmpty {
+            counters.listingReplies += 1
+            counters.listedPeers += reply.closerPeers.count
+        }
         transmit(.response(id: id, message: reply), from: slot, to: from)
         // Responder hygiene: entries handed out that were not heard from lately get a liveness check.
-        let stale = nodes[slot]!.server.routingTable.entriesToVerify(listed: reply.closerPeers.map(\.id), now: kadNow)
-        for peer in stale {
+        for peer in response.entriesToVerify {
             guard let entry = nodes[slot]!.server.routingTable.entry(for: peer) else { continue }
             counters.livenessChecks += 1
+            counters.hygieneChecks += 1
             send(KadMessage(type: .ping, key: []), from: slot, to: entry.peerInfo, kind: .liveness)
         }
     }
@@ -121,6 +129,15 @@ extension KadCluster {
         failed(request, timedOut: false)
     }
 
+    /// The host at a crashed node's address refused the connection: a definitive failure, the peer leaves the
+    /// requester's routing table at once (``KadRoutingTable/peerUnreachable(_:)``).
+    func connectionRefused(_ id: UInt64) {
+        guard let request = pending.removeValue(forKey: id), nodes[request.origin] != nil else { return }
+        counters.connectionsRefused += 1
+        nodes[request.origin]!.server.routingTable.peerUnreachable(request.peer)
+        failed(request, timedOut: false)
+    }
+
     private func timedOut(_ request: PendingRequest) {
         guard nodes[request.origin] != nil else { return }
         if case .announce = request.kind { return }
@@ -138,8 +155,9 @@ extension KadCluster {
             let entry = nodes[request.origin]!.server.routingTable.entry(for: request.peer)
         {
             // A lookup request timed out: the peer may be gone, or one message was lost. It leaves the routing
-            // table only if a liveness check fails too.
+            // table only if a liveness check fails too; until then it is a suspect.
             counters.livenessChecks += 1
+            nodes[request.origin]!.server.routingTable.livenessCheckStarted(request.peer, now: kadNow)
             send(KadMessage(type: .ping, key: []), from: request.origin, to: entry.peerInfo, kind: .liveness)
         }
         failed(request, timedOut: true)
@@ -151,6 +169,7 @@ extension KadCluster {
             advance(lookup) { machine, now in machine.failed(request.peer, timedOut: timedOut, now: now) }
         case .liveness:
             counters.livenessFailures += 1
+            if slotByID[request.peer] != nil { counters.falseEvictions += 1 }
             nodes[request.origin]?.server.routingTable.livenessCheckFailed(request.peer, now: kadNow)
         case .announce:
             break

@@ -65,7 +65,11 @@ extension KadCluster {
         let server = KadServer(
             routingTable: KadRoutingTable(localID: id, configuration: configuration.routingTable, now: now),
             providers: KadProviderStore(configuration: .init(expiry: configuration.providerExpiry)),
-            configuration: .init(closerPeerCount: configuration.lookup.resultCount)
+            configuration: .init(
+                closerPeerCount: configuration.lookup.resultCount,
+                maximumCloserPeers: configuration.maximumCloserPeers,
+                doubtfulAfter: configuration.doubtfulAfter
+            )
         )
         slotByID[id] = slot
         nodes[slot] = Node(

@@ -28,6 +28,17 @@ public final class KadCluster {
         case refused(id: UInt64, actual: KadPeerID?)
     }
 
+    /// What a request to the address of a crashed node (an empty slot) meets.
+    public enum CrashModel: Sendable, Hashable {
+        /// Connection refused after one round trip (the default): the process is gone but its host is up (a
+        /// replacement starts at the same address later), so the host's TCP stack answers the connection attempt
+        /// with a reset. A definitive failure: the requester drops the peer from its routing table at once.
+        case refuses
+        /// Nothing comes back: the request times out (a host that is down or unreachable). The model of the
+        /// figures measured before this option existed.
+        case silent
+    }
+
     /// The cluster's tunables.
     public struct Configuration: Sendable {
         /// Lookup tunables (α, k, termination, request timeout): the library's defaults except two attempts per
@@ -35,6 +46,12 @@ public final class KadCluster {
         public var lookup = KadLookupConfiguration(maximumAttempts: 2)
         /// Routing-table tunables.
         public var routingTable = KadRoutingTable.Configuration()
+        /// The most closer peers a reply lists, suspects included (``KadServer/Configuration/maximumCloserPeers``;
+        /// k: exactly the k closest entries).
+        public var maximumCloserPeers = 2 * KadConstants.k
+        /// Entries not heard from for this long are listed after the others and not counted towards k
+        /// (``KadServer/Configuration/doubtfulAfter``).
+        public var doubtfulAfter = KadServer.Configuration().doubtfulAfter
         /// Provider records: expiry.
         public var providerExpiry = KadConstants.providerRecordExpiry
         /// Provider republish interval.
@@ -52,6 +69,8 @@ public final class KadCluster {
         public var loss = 0.0
         /// GET_PROVIDERS lookups stop once this many providers are known.
         public var wantedProviders = 1
+        /// What a request to a crashed node's address meets.
+        public var crashModel = CrashModel.refuses
         /// Whether a peer whose lookup request timed out gets a liveness check, and leaves the routing table if
         /// that fails too (as `KademliaDHT` does).
         public var checkUnresponsivePeers = true
@@ -94,14 +113,24 @@ public final class KadCluster {
     public struct Counters: Sendable, Hashable {
         /// Requests sent (lookups, liveness checks, ADD_PROVIDER).
         public var requests = 0
+        /// Closer peers listed in replies (all requests), for the reply size.
+        public var listedPeers = 0
+        /// Replies that listed closer peers.
+        public var listingReplies = 0
         /// Requests that timed out.
         public var timeouts = 0
         /// Requests answered by another identity (entry corrections).
         public var identityMismatches = 0
         /// Requests refused by the handler (it threw).
         public var handlerErrors = 0
-        /// Liveness checks asked for by full buckets.
+        /// Requests to a crashed node's address refused by its host (``CrashModel/refuses``).
+        public var connectionsRefused = 0
+        /// Liveness checks that failed although the peer was running (every attempt lost).
+        public var falseEvictions = 0
+        /// Liveness checks sent (full buckets, lookup timeouts, responder hygiene; first attempts).
         public var livenessChecks = 0
+        /// Of those, the checks responder hygiene asked for.
+        public var hygieneChecks = 0
         /// Liveness checks that failed (the old entry was evicted).
         public var livenessFailures = 0
         /// Lookups started (every purpose).
@@ -137,6 +166,8 @@ public final class KadCluster {
     var nextID: UInt64 = 1
     var random: SimRandom
     var slab: [SimMessage?] = []
+    /// Each slot's access delay (one way, nanoseconds).
+    let accessDelays: [UInt64]
     var freeHandles: [UInt32] = []
     /// Slots that every new node knows at start.
     public internal(set) var bootstrapSlots: [Int] = []
@@ -155,9 +186,12 @@ public final class KadCluster {
             latency: configuration.latency,
             lossProbability: configuration.loss
         )
+        var delays = [UInt64](repeating: 0, count: slots)
         for slot in 0..<slots where configuration.maximumAccessDelay > 0 {
-            sim.setAccessDelay(random.next(upperBound: configuration.maximumAccessDelay + 1), node: slot)
+            delays[slot] = random.next(upperBound: configuration.maximumAccessDelay + 1)
+            sim.setAccessDelay(delays[slot], node: slot)
         }
+        accessDelays = delays
         self.configuration = configuration
         self.random = random
         nodes = Array(repeating: nil, count: slots)

@@ -44,6 +44,8 @@ public enum KadScenarios {
         /// (never before the join phase ends). Nil (the default, concentrated churn): from the provide phase to the
         /// end of the window, 3 minutes with the default timings.
         public var churnDuration: Duration?
+        /// How many failed lookups the report describes (``Report/failures``).
+        public var failureDescriptions = 5
 
         /// The defaults: 10,000 nodes, no churn, no loss.
         public init() {}
@@ -209,7 +211,7 @@ public enum KadScenarios {
                 report.findSeconds.append(seconds)
                 if findSucceeded(outcome, cluster: cluster, k: k) {
                     report.findSuccesses += 1
-                } else if report.failures.count < 5 {
+                } else if report.failures.count < settings.failureDescriptions {
                     report.failures.append(describe(outcome, cluster: cluster, k: k))
                 }
             case .getProviders:
@@ -219,7 +221,7 @@ public enum KadScenarios {
                 report.providerSeconds.append(seconds)
                 if let provider = providerOf[outcome.key], outcome.providers.contains(provider) {
                     report.providerSuccesses += 1
-                } else if report.failures.count < 5 {
+                } else if report.failures.count < settings.failureDescriptions {
                     report.failures.append(
                         "GET_PROVIDERS from slot \(outcome.origin): none found after "
                             + "\(outcome.statistics.requestsSent) requests, \(outcome.statistics.timeouts) timeouts"
@@ -265,8 +267,29 @@ public enum KadScenarios {
             return "rank \(rank) (started \(age) s before, in \(knownBy) tables)"
         }
         let stale = outcome.closest.filter { cluster.slot(of: $0) == nil }.count
+        // The tables around the target when the lookup ended: what each one's k closest to the key are (the
+        // rank among the eligible peers, "n" a peer started since the lookup began, "x" a gone one, "f" farther,
+        // "?" a suspect), and whether they list the missing peers.
+        let key = KadKey(hashing: outcome.key)
+        let extended = cluster.trueClosest(to: key, count: 3 * k, where: eligible)
+        func label(_ id: KadPeerID, _ table: KadRoutingTable) -> String {
+            let mark = table.isSuspect(id, now: .nanoseconds(Int64(cluster.now))) ? "?" : ""
+            guard let slot = cluster.slot(of: id) else { return "x" + mark }
+            if !eligible(slot) { return "n" + mark }
+            return (extended.firstIndex(of: id).map(String.init) ?? "f") + mark
+        }
+        let around = truth.prefix(2).compactMap { id -> String? in
+            guard let slot = cluster.slot(of: id), let table = cluster.routingTable(slot) else { return nil }
+            let listed = table.closest(to: key, count: k).map(\.id)
+            return "[" + listed.map { label($0, table) }.joined(separator: " ") + "]"
+        }
+        let result = outcome.closest.map { id in
+            cluster.slot(of: id).map { eligible($0) ? (extended.firstIndex(of: id).map(String.init) ?? "f") : "n" }
+                ?? "x"
+        }
         return "FIND_NODE from slot \(outcome.origin): \(outcome.closest.count) returned (\(stale) since gone), "
             + "missing \(details), \(outcome.statistics.requestsSent) requests, "
-            + "\(outcome.statistics.timeouts) timeouts"
+            + "\(outcome.statistics.timeouts) timeouts, \(outcome.statistics.failures) failures; "
+            + "result [\(result.joined(separator: " "))]; closest 2 tables: \(around.joined(separator: " "))"
     }
 }

@@ -2,7 +2,8 @@
 //
 // Usage: kad-sim [healthy|churn|memory|all] [--nodes N] [--seed S] [--finds N] [--gets N] [--keys N]
 //                [--churn-percent P] [--loss-percent P] [--attempts N] [--churn-seconds S] [--check-interval S]
-//                [--verify-after S]
+//                [--verify-after S] [--verify-scope near|all] [--reply-cap N] [--crash-model refused|silent]
+//                [--trace-failures N]
 //                [--verbose]
 //
 // healthy: no churn, no loss. churn: 10% of the nodes crash (and are replaced by new identities) and 1% of
@@ -65,8 +66,21 @@ func runScenario(name: String, churnPercent: Int, lossPercent: Int) {
     settings.cluster.loss = Double(option("--loss-percent", lossPercent)) / 100
     settings.cluster.lookup.maximumAttempts = option("--attempts", settings.cluster.lookup.maximumAttempts)
     if arguments.contains("--verify-after") {
-        settings.cluster.routingTable.verifyListedAfter = .seconds(option("--verify-after", 30))
+        let after = option("--verify-after", 30)
+        settings.cluster.routingTable.verifyListedAfter = after > 0 ? .seconds(after) : nil
     }
+    if let i = arguments.firstIndex(of: "--verify-scope"), i + 1 < arguments.count {
+        settings.cluster.routingTable.verifyScope = arguments[i + 1] == "all" ? .everywhere : .neighbourhood
+    }
+    if let i = arguments.firstIndex(of: "--crash-model"), i + 1 < arguments.count {
+        settings.cluster.crashModel = arguments[i + 1] == "silent" ? .silent : .refuses
+    }
+    settings.cluster.maximumCloserPeers = option("--reply-cap", settings.cluster.maximumCloserPeers)
+    if arguments.contains("--doubtful-after") {
+        let after = option("--doubtful-after", 60)
+        settings.cluster.doubtfulAfter = after > 0 ? .seconds(after) : nil
+    }
+    settings.failureDescriptions = option("--trace-failures", settings.failureDescriptions)
     if arguments.contains("--churn-seconds") { settings.churnDuration = .seconds(option("--churn-seconds", 180)) }
     let checkInterval = settings.cluster.routingTable.minimumLivenessCheckInterval.components.seconds
     settings.cluster.routingTable.minimumLivenessCheckInterval = .seconds(
@@ -81,11 +95,17 @@ func runScenario(name: String, churnPercent: Int, lossPercent: Int) {
     let attempts: Int = settings.cluster.lookup.maximumAttempts
     let spread: String = settings.churnDuration.map { " over the last \($0.components.seconds) s" } ?? ""
     let interval = settings.cluster.routingTable.minimumLivenessCheckInterval.components.seconds
-    let verify: String =
+    let scope = settings.cluster.routingTable.verifyScope == .neighbourhood ? "in non-full buckets" : "anywhere"
+    let hygiene: String =
         settings.cluster.routingTable.verifyListedAfter.map {
-            ", entries listed unseen for \($0.components.seconds) s checked"
-        }
-        ?? ""
+            ", entries listed unseen for \($0.components.seconds) s checked (\(scope))"
+        } ?? ", no responder hygiene"
+    let crashes = settings.cluster.crashModel == .refuses ? "refused" : "silent (time out)"
+    let verify =
+        hygiene + ", replies of at most \(settings.cluster.maximumCloserPeers) peers, requests to crashed nodes "
+        + crashes
+        + (settings.cluster.doubtfulAfter.map { ", entries unseen for \($0.components.seconds) s listed as doubtful" }
+            ?? "")
     print(
         "\(name): \(settings.nodes) nodes, seed \(settings.seed), churn \(churn)% (\(report.crashes) crashed and replaced\(spread)), loss \(loss)%, k = \(k), alpha = \(alpha), attempts per peer \(attempts), liveness checks at most every \(interval) s per bucket\(verify)"
     )
@@ -99,10 +119,10 @@ func runScenario(name: String, churnPercent: Int, lossPercent: Int) {
     let lost: Int = report.network?.lost ?? 0
     let table: String = fmt(report.meanTableSize)
     print(
-        "  network: \(c.lookups) lookups (\(c.refreshLookups) refresh), \(c.requests) requests, \(c.timeouts) timeouts, \(lost) messages lost"
+        "  network: \(c.lookups) lookups (\(c.refreshLookups) refresh), \(c.requests) requests, \(c.timeouts) timeouts, \(fmt(Double(c.listedPeers) / Double(max(c.listingReplies, 1)))) peers per reply, \(lost) messages lost"
     )
     print(
-        "  routing: mean table \(table) peers, \(c.identityMismatches) entry corrections, \(c.livenessChecks) liveness checks (\(c.livenessFailures) evictions); \(report.abandoned) lookups abandoned (origin crashed)"
+        "  routing: mean table \(table) peers, \(c.identityMismatches) entry corrections, \(c.connectionsRefused) connections refused, \(c.livenessChecks) liveness checks (\(c.hygieneChecks) hygiene, \(c.livenessFailures) evictions, \(c.falseEvictions) of running peers); \(report.abandoned) lookups abandoned (origin crashed)"
     )
     print("  \(report.events) events, wall \(elapsed)")
     if verbose || report.findSuccesses < report.findCount || report.providerSuccesses < report.providerCount {

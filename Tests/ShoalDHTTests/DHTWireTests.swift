@@ -134,4 +134,27 @@ struct DHTWireTests {
             }
         }
     }
+
+    @Test("a peer whose address refuses the connection leaves the routing table during the lookup, no check needed")
+    func refusedPeer() async throws {
+        try await withDHTNetwork(count: 1) { index, configuration in
+            configuration.requestTimeout = .seconds(5)
+        } _: { dhts in
+            let configuration = HostConfiguration(listenAddresses: [try Multiaddr("/ip4/127.0.0.1/tcp/0")])
+            try await withHost(configuration) { gone in
+                gone.register(KadConstants.protocolID) { stream in
+                    while try await stream.read() != nil {}
+                }
+                try await dhts[0].host.connect(gone.dialableAddresses[0])
+                #expect(try await eventually { dhts[0].routingTableSize == 1 })
+            }
+            // The host is gone: its port refuses connections. The lookup's request fails at the dial, a
+            // definitive failure, and the peer is dropped before the lookup ends (not by a later liveness check).
+            let start = ContinuousClock.now
+            let closest = await dhts[0].getClosestPeers(key: [4, 5, 6])
+            #expect(closest.isEmpty)
+            #expect(ContinuousClock.now - start < .seconds(5))
+            #expect(dhts[0].routingTableSize == 0)
+        }
+    }
 }

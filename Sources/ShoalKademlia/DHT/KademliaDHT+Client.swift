@@ -30,7 +30,13 @@ extension KademliaDHT {
         let codec = self.codec
         let host = self.host
         let reply = try await withDeadline(configuration.requestTimeout) { () -> KadMessage? in
-            let stream = try await host.newStream(to: peerID, protocols: [protocolID])
+            let stream: ShoalStream
+            do {
+                stream = try await host.newStream(to: peerID, protocols: [protocolID])
+            } catch {
+                // Refused, another identity at the address, or no DHT protocol: nothing a retry would change.
+                throw KadUnreachable(cause: error)
+            }
             do {
                 try await stream.writeMessage(frame)
                 stream.closeWrite()
@@ -71,12 +77,15 @@ extension KademliaDHT {
     enum RequestOutcome: Sendable {
         case reply(KadMessage)
         case timedOut
+        /// No stream could be opened (not a timeout): a definitive failure.
+        case unreachable
         case failed
     }
 
     /// Drives a lookup machine: sends its requests concurrently (each with its own deadline), feeds the replies
-    /// back, until it finishes or `observe` asks to stop. A peer whose request times out or fails gets a liveness
-    /// check and leaves the routing table if that fails too.
+    /// back, until it finishes or `observe` asks to stop. A peer no stream could be opened to (refused, another
+    /// identity, no DHT protocol) leaves the routing table at once; one whose request timed out or failed later
+    /// gets a liveness check and leaves the table if that fails too.
     /// - Parameters:
     ///   - machine: the lookup, not started.
     ///   - request: the request sent to every peer the machine names.
@@ -102,6 +111,8 @@ extension KademliaDHT {
                                 return (peer.id, .reply(reply))
                             } catch let error as ShoalError where error.code == .timeout {
                                 return (peer.id, .timedOut)
+                            } catch is KadUnreachable {
+                                return (peer.id, .unreachable)
                             } catch {
                                 return (peer.id, .failed)
                             }
@@ -124,6 +135,10 @@ extension KademliaDHT {
                 case .timedOut:
                     checkUnresponsive(peer)
                     perform(machine.timedOut(peer, now: now))
+                case .unreachable:
+                    // As go-libp2p-kad-dht does on a dial failure: the peer leaves the table at once.
+                    state.withLock { _ = $0.server.routingTable.peerUnreachable(peer) }
+                    perform(machine.failed(peer, now: now))
                 case .failed:
                     checkUnresponsive(peer)
                     perform(machine.failed(peer, now: now))
@@ -135,9 +150,16 @@ extension KademliaDHT {
     }
 
     /// A lookup request to `peer` timed out or failed: it may be gone, or one message was lost. A liveness check
-    /// decides whether it leaves the routing table (its bucket's pending candidate, if any, then takes its place).
+    /// decides whether it leaves the routing table (its bucket's pending candidate, if any, then takes its place);
+    /// until then replies list it as a suspect.
     private func checkUnresponsive(_ peer: KadPeerID) {
-        guard state.withLock({ $0.server.routingTable.contains(peer) }) else { return }
+        let now = self.now
+        let present = state.withLock { s in
+            guard s.server.routingTable.contains(peer) else { return false }
+            s.server.routingTable.livenessCheckStarted(peer, now: now)
+            return true
+        }
+        guard present else { return }
         spawn { await self.checkLiveness(of: peer) }
     }
 
@@ -155,4 +177,10 @@ extension KademliaDHT {
                 )
             }
     }
+}
+
+/// A request failed before its stream was open, for a reason other than the deadline: the dial was refused, the
+/// address answered with another identity, or the peer does not speak the protocol.
+struct KadUnreachable: Error {
+    let cause: any Error
 }

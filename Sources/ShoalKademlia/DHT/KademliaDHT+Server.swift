@@ -31,8 +31,10 @@ extension KademliaDHT {
                 throw error
             }
             let now = self.now
-            let response = try state.withLock { s in try s.server.handle(request, from: sender, now: now) }
-            if let response { try await stream.writeMessage(codec.encode(response)) }
+            let response = try state.withLock { s in try s.server.respond(to: request, from: sender, now: now) }
+            // Responder hygiene (off by default): entries just listed that were not heard from lately.
+            for peer in response.entriesToVerify { spawn { await self.checkLiveness(of: peer) } }
+            if let message = response.message { try await stream.writeMessage(codec.encode(message)) }
         }
     }
 

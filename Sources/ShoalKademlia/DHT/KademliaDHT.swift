@@ -77,7 +77,9 @@ public final class KademliaDHT: Sendable {
             configuration: KadRoutingTable.Configuration(
                 bucketSize: configuration.k,
                 refreshInterval: configuration.bucketRefreshInterval,
-                livenessCheckTimeout: configuration.requestTimeout * 3
+                livenessCheckTimeout: configuration.requestTimeout * 3,
+                verifyListedAfter: configuration.verifyListedAfter,
+                verifyScope: configuration.verifyScope
             )
         )
         let server = KadServer(
@@ -89,7 +91,11 @@ public final class KademliaDHT: Sendable {
                 validator: configuration.validator,
                 configuration: KadRecordStore.Configuration(maximumAge: configuration.maximumRecordAge)
             ),
-            configuration: KadServer.Configuration(closerPeerCount: configuration.k)
+            configuration: KadServer.Configuration(
+                closerPeerCount: configuration.k,
+                maximumCloserPeers: configuration.maximumCloserPeers,
+                doubtfulAfter: configuration.doubtfulAfter
+            )
         )
         self.state = Mutex(
             State(

@@ -51,6 +51,17 @@ public struct KademliaDHTConfiguration: Sendable {
     public var maximumInboundStreamsPerPeer: Int
     /// The most concurrent ADD_PROVIDER / PUT_VALUE requests sent by one ``KademliaDHT/provide(key:)``.
     public var maximumStoreFanOut: Int
+    /// Replies list the k closest entries believed live; entries not heard from for this long, or with a
+    /// liveness check outstanding, are listed after them and not counted (``KadServer/Configuration``); nil:
+    /// only the latter are. 30 s by default.
+    public var doubtfulAfter: Duration?
+    /// The most closer peers one reply lists, doubtful entries included (2k = 40); k gives the plain k closest.
+    public var maximumCloserPeers: Int
+    /// Responder hygiene: an entry listed in a reply that was not heard from for this long gets a liveness check
+    /// (``KadRoutingTable/Configuration/verifyListedAfter``). Nil (the default): off; it costs requests.
+    public var verifyListedAfter: Duration?
+    /// Which listed entries responder hygiene checks.
+    public var verifyScope: KadVerifyScope
 
     /// The defaults of the public DHT: `/ipfs/kad/1.0.0`, server mode, k = 20, α = 10, 10 s requests, 1 min idle
     /// inbound streams, 4 MiB messages, 48 h records, provider republish every 22 h, GC every hour, bucket refresh
@@ -85,6 +96,10 @@ public struct KademliaDHTConfiguration: Sendable {
         self.validator = validator
         self.maximumInboundStreamsPerPeer = 32
         self.maximumStoreFanOut = KadConstants.k
+        self.doubtfulAfter = KadServer.Configuration().doubtfulAfter
+        self.maximumCloserPeers = 2 * k
+        self.verifyListedAfter = nil
+        self.verifyScope = .neighbourhood
     }
 
     /// The defaults with a private protocol prefix: the protocol ID becomes `<prefix>/kad/1.0.0`.

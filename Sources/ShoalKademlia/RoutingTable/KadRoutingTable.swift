@@ -33,10 +33,12 @@ public struct KadRoutingTable: Sendable {
         /// per entry per this interval. Under churn it removes crashed peers from the tables that list them, which
         /// a lookup needs to find the k closest live peers; it costs requests.
         public var verifyListedAfter: Duration?
+        /// Which listed entries responder hygiene checks (``KadVerifyScope``).
+        public var verifyScope: KadVerifyScope
 
         /// The defaults: k = 20, 16 addresses per peer, refresh every 10 min, up to prefix length 15, liveness
         /// checks outstanding for at most 30 s, at most one check per bucket per 30 s and none for an entry seen
-        /// in the last 30 s.
+        /// in the last 30 s; responder hygiene off, scoped to the neighbourhood when turned on.
         public init(
             bucketSize: Int = KadConstants.k,
             maximumAddressesPerPeer: Int = 16,
@@ -44,7 +46,8 @@ public struct KadRoutingTable: Sendable {
             maximumRefreshPrefixLength: Int = 15,
             livenessCheckTimeout: Duration = .seconds(30),
             minimumLivenessCheckInterval: Duration = .seconds(30),
-            verifyListedAfter: Duration? = nil
+            verifyListedAfter: Duration? = nil,
+            verifyScope: KadVerifyScope = .neighbourhood
         ) {
             precondition(bucketSize > 0 && maximumAddressesPerPeer >= 0, "bucket size must be positive")
             precondition((0..<256).contains(maximumRefreshPrefixLength), "refresh prefix length out of 0..<256")
@@ -55,6 +58,7 @@ public struct KadRoutingTable: Sendable {
             self.livenessCheckTimeout = livenessCheckTimeout
             self.minimumLivenessCheckInterval = minimumLivenessCheckInterval
             self.verifyListedAfter = verifyListedAfter
+            self.verifyScope = verifyScope
         }
     }
 
@@ -96,11 +100,13 @@ public struct KadRoutingTable: Sendable {
     /// The tunables.
     public let configuration: Configuration
     private let createdAt: Duration
-    private var buckets: [KadBucket] = []
+    var buckets: [KadBucket] = []
     /// The number of peers in the table.
     public private(set) var count = 0
     /// Entries whose listing asked for a check, and when (a subset of the table's entries).
-    private var verifyAsked: [KadPeerID: Duration] = [:]
+    var verifyAsked: [KadPeerID: Duration] = [:]
+    /// Entries with a liveness check outstanding, and since when (a subset of the table's entries).
+    var suspects: [KadPeerID: Duration] = [:]
 
     /// An empty table.
     /// - Parameters:
@@ -242,6 +248,7 @@ public struct KadRoutingTable: Sendable {
         }
         if let position = buckets[index].position(of: id) {
             buckets[index].touch(at: position, now: now, addresses: trimmed)
+            suspects[id] = nil
             return .updated
         }
         let entry = Entry(id: id, addresses: trimmed ?? [], lastSeen: now)
@@ -263,6 +270,7 @@ public struct KadRoutingTable: Sendable {
         buckets[index].lastCheckAskedAt = now
         buckets[index].checking = oldest
         buckets[index].checkingSince = now
+        suspects[oldest] = now
         return .checkLiveness(of: oldest)
     }
 
@@ -275,6 +283,7 @@ public struct KadRoutingTable: Sendable {
             buckets[index].touch(at: position, now: now, addresses: nil)
         }
         verifyAsked[id] = nil
+        suspects[id] = nil
         if buckets[index].checking == id {
             buckets[index].checking = nil
             buckets[index].pending = nil
@@ -295,6 +304,7 @@ public struct KadRoutingTable: Sendable {
     @discardableResult
     public mutating func remove(_ id: KadPeerID) -> KadPeerID? {
         verifyAsked[id] = nil
+        suspects[id] = nil
         let index = bucketIndex(of: id.kadKey)
         guard index < buckets.count else { return nil }
         if buckets[index].checking == id { buckets[index].checking = nil }
@@ -308,26 +318,6 @@ public struct KadRoutingTable: Sendable {
         buckets[index].entries.append(pending)
         count += 1
         return pending.id
-    }
-
-    // MARK: - Responder hygiene
-
-    /// The peers just listed in a reply that need a liveness check (``Configuration/verifyListedAfter``): present
-    /// in the table, not seen for that long, and not asked for within that long. Report each outcome with
-    /// ``livenessCheckSucceeded(_:now:)`` or ``livenessCheckFailed(_:now:)``. Empty when the option is off.
-    /// - Parameters:
-    ///   - listed: the peers the reply lists.
-    ///   - now: the current time.
-    public mutating func entriesToVerify(listed: [KadPeerID], now: Duration) -> [KadPeerID] {
-        guard let after = configuration.verifyListedAfter else { return [] }
-        var out: [KadPeerID] = []
-        for id in listed {
-            guard let entry = entry(for: id), now - entry.lastSeen >= after else { continue }
-            if let asked = verifyAsked[id], now - asked < after { continue }
-            verifyAsked[id] = now
-            out.append(id)
-        }
-        return out
     }
 
     // MARK: - Refresh bookkeeping
