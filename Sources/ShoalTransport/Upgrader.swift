@@ -71,6 +71,9 @@ struct Upgrader {
     private var pnet: PrivateNetworkConnection?
     private var phase: Phase
     private var remoteIdentity: PublicKey?
+    /// The listener's multistream header (clear text), held back until the dialer's first bytes arrive so that it
+    /// leaves in the same write as the answer to the dialer's proposal.
+    private var deferredHeader: [UInt8]?
 
     /// An upgrade for one connection.
     /// - Parameters:
@@ -102,11 +105,20 @@ struct Upgrader {
         return false
     }
 
-    /// The bytes to write as soon as the socket is open: the pnet nonce and the first multistream-select message.
+    /// The bytes to write as soon as the socket is open: the pnet nonce and, for the dialer, the first
+    /// multistream-select message.
+    ///
+    /// The listener's header waits for the dialer's first bytes (every dialer speaks first: go, rust, js and py
+    /// all send their header without waiting for ours) and then leaves with the answer to the proposal, one write
+    /// and one segment instead of two.
     mutating func start() -> [UInt8] {
         guard case .security(var negotiation) = phase else { return [] }
         var out = pnet?.start() ?? []
-        out += encrypted(negotiation.start())
+        if direction == .inbound {
+            deferredHeader = negotiation.start()
+        } else {
+            out += encrypted(negotiation.start())
+        }
         phase = .security(negotiation)
         return out
     }
@@ -118,6 +130,10 @@ struct Upgrader {
         guard !isDone else { throw ShoalError(.internalError, "connection upgrade fed after it finished") }
         let clear = pnet == nil ? raw : pnet!.decrypt(raw)
         var out: [UInt8] = []
+        if let header = deferredHeader {
+            deferredHeader = nil
+            out = encrypted(header)
+        }
         let result = try advance(clear, &out)
         return (out, result)
     }
