@@ -291,7 +291,7 @@ struct TransportBench: AsyncParsableCommand {
         )
         print(
             String(
-                format: "connection setups without identify:                %7.0f /s",
+                format: "connection setups without identify (TCP+Noise+yamux+ping): %7.0f /s",
                 output2.setupsPerSecondWithoutIdentify
             )
         )
