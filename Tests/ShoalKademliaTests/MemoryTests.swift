@@ -1,3 +1,4 @@
+import ShoalCore
 import ShoalKademlia
 import Testing
 

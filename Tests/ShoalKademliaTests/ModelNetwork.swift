@@ -1,3 +1,4 @@
+import ShoalCore
 import ShoalKademlia
 
 /// A synchronous in-memory DHT for tests: every node has a ``KadServer`` whose routing table was filled from the

@@ -5,7 +5,7 @@ import Testing
 
 // MARK: - Mutation helpers
 
-extension SeededRNG {
+extension SplitMix64 {
     /// Returns `bytes` with a few random mutations: flips, insertions, deletions, truncation or pure noise.
     mutating func mutate(_ bytes: [UInt8]) -> [UInt8] {
         var out = bytes
@@ -46,7 +46,7 @@ extension SeededRNG {
 private let protocolIDs = ["/noise", "/yamux/1.0.0", "/ipfs/id/1.0.0", "/tls/1.0.0", "ls", "na", "x", "/"]
 
 /// A random sequence of multistream messages, some long, some not valid.
-private func multistreamScript(_ rng: inout SeededRNG, header: Bool) -> [UInt8] {
+private func multistreamScript(_ rng: inout SplitMix64, header: Bool) -> [UInt8] {
     var out: [UInt8] = header ? MultistreamMessage.encode(MultistreamMessage.header) : []
     for _ in 0..<Int.random(in: 0...6, using: &rng) {
         switch Int.random(in: 0..<8, using: &rng) {
@@ -65,7 +65,7 @@ struct FuzzTests {
 
     @Test("multistream listener: 50,000 mutated chunks, no crash, bounded buffer")
     func listener() throws {
-        var rng = SeededRNG(seed: 0x11)
+        var rng = SplitMix64(seed: 0x11)
         let configuration = MultistreamConfiguration()
         var chunks = 0
         var agreed = 0
@@ -92,7 +92,7 @@ struct FuzzTests {
 
     @Test("multistream dialer: 50,000 mutated chunks, no crash, bounded buffer")
     func dialer() throws {
-        var rng = SeededRNG(seed: 0x22)
+        var rng = SplitMix64(seed: 0x22)
         var chunks = 0
         var agreed = 0
         var errors: Set<String> = []
@@ -126,7 +126,7 @@ struct FuzzTests {
         arguments: [YamuxRole.client, .server]
     )
     func yamux(role: YamuxRole) throws {
-        var rng = SeededRNG(seed: role == .client ? 0x33 : 0x44)
+        var rng = SplitMix64(seed: role == .client ? 0x33 : 0x44)
         let configuration = YamuxConfiguration(
             maximumQueuedBytesPerStream: 8192,
             maximumStreams: 24,
@@ -182,7 +182,7 @@ struct FuzzTests {
     /// One random application call on the session.
     private func apiCall(
         _ session: inout YamuxSession,
-        _ rng: inout SeededRNG,
+        _ rng: inout SplitMix64,
         _ now: inout Duration,
         opened: inout Int
     ) throws {

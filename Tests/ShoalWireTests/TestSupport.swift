@@ -4,20 +4,8 @@ import ShoalCore
 
 // MARK: - Deterministic RNG
 
-/// SplitMix64: a small seeded generator so that fuzz and load tests are reproducible.
-struct SeededRNG: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// Test helpers on ShoalCore's seeded generator.
+extension SplitMix64 {
     mutating func bytes(_ count: Int) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: (count + 7) & ~7)
         out.withUnsafeMutableBytes { raw in

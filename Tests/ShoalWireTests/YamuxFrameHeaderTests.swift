@@ -25,7 +25,7 @@ struct YamuxFrameHeaderTests {
 
     @Test("decodes what it encodes, and needs 12 bytes")
     func roundTrip() throws {
-        var rng = SeededRNG(seed: 7)
+        var rng = SplitMix64(seed: 7)
         for _ in 0..<2000 {
             let type = YamuxFrameType(rawValue: UInt8.random(in: 0...3, using: &rng))!
             let length = type == .data ? UInt32.random(in: 0...(1 << 24), using: &rng) : rng.next32()
@@ -61,6 +61,6 @@ struct YamuxFrameHeaderTests {
     }
 }
 
-extension SeededRNG {
+extension SplitMix64 {
     mutating func next32() -> UInt32 { UInt32(truncatingIfNeeded: next()) }
 }

@@ -43,7 +43,7 @@ struct YamuxPair {
     var server: YamuxPeer
     var chunking: Chunking
     var readPerStep: Int
-    var rng: SeededRNG
+    var rng: SplitMix64
 
     init(
         configuration: YamuxConfiguration = YamuxConfiguration(keepaliveInterval: nil),
@@ -55,7 +55,7 @@ struct YamuxPair {
         server = YamuxPeer(role: .server, configuration: configuration)
         self.chunking = chunking
         self.readPerStep = readPerStep
-        rng = SeededRNG(seed: seed)
+        rng = SplitMix64(seed: seed)
     }
 
     /// Opens a stream on `side` that will carry `data` and then close.
@@ -104,7 +104,7 @@ struct YamuxPair {
         _ peer: inout YamuxPeer,
         other: inout YamuxPeer,
         chunking: Chunking,
-        rng: inout SeededRNG
+        rng: inout SplitMix64
     ) -> Int {
         let total = peer.inbox.count
         while !peer.inbox.isEmpty {

@@ -5,7 +5,7 @@ import Testing
 
 /// Deterministic test data for a stream: its length depends on the ID, its bytes on the seed.
 private func payload(for id: YamuxStreamID, direction: UInt64, size: ClosedRange<Int>) -> [UInt8] {
-    var rng = SeededRNG(seed: UInt64(id.rawValue) &* 1_000_003 &+ direction)
+    var rng = SplitMix64(seed: UInt64(id.rawValue) &* 1_000_003 &+ direction)
     let count = Int.random(in: size, using: &rng)
     return rng.bytes(count)
 }
@@ -113,7 +113,7 @@ struct YamuxPairTests {
     func backpressure() throws {
         let configuration = YamuxConfiguration(maximumQueuedBytesPerStream: 100_000, keepaliveInterval: nil)
         var pair = YamuxPair(configuration: configuration, readPerStep: 0)
-        let data = SeededRNG(seed: 3).bytesOf(1_000_000)
+        let data = SplitMix64(seed: 3).bytesOf(1_000_000)
         let id = try YamuxPair.open(&pair.client, other: &pair.server, data: data)
         pair.run(maximumSteps: 100)
         #expect(pair.server.unconsumed[id] == YamuxConfiguration.initialStreamWindow)

@@ -123,7 +123,7 @@ struct YamuxSessionStreamTests {
             configuration: YamuxConfiguration(maximumQueuedBytesPerStream: 64 * kib)
         )
         let (id, _) = try client.openStream()
-        let data = SeededRNG(seed: 1).bytesOf(500 * kib)
+        let data = SplitMix64(seed: 1).bytesOf(500 * kib)
         let (accepted, actions) = try client.send(data, on: id)
         #expect(accepted == window + 64 * kib)
         let frames = parseFrames(actions.written)
@@ -415,7 +415,7 @@ struct YamuxSessionControlTests {
     }
 }
 
-extension SeededRNG {
+extension SplitMix64 {
     func bytesOf(_ count: Int) -> [UInt8] {
         var copy = self
         return copy.bytes(count)
