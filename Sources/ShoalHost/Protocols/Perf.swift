@@ -39,8 +39,13 @@ extension P2PHost {
             throw ShoalError(.limitExceeded, "perf client asked for \(wanted) bytes")
         }
         while try await stream.readChunk(upTo: 1 << 20) != nil {}
-        let chunk = [UInt8](repeating: 0, count: Perf.chunkSize)
-        var left = wanted
+        try await writeFilled(wanted, with: 0, to: stream)
+    }
+
+    /// Writes `count` bytes of `byte`, a ``Perf/chunkSize`` chunk at a time.
+    private static func writeFilled(_ count: UInt64, with byte: UInt8, to stream: ShoalStream) async throws {
+        let chunk = [UInt8](repeating: byte, count: Perf.chunkSize)
+        var left = count
         while left > 0 {
             let n = Int(min(left, UInt64(Perf.chunkSize)))
             try await stream.write(n == chunk.count ? chunk : Array(chunk[0..<n]))
@@ -68,13 +73,7 @@ extension P2PHost {
             header.append(UInt8(truncatingIfNeeded: download >> UInt64(shift)))
         }
         try await stream.write(header)
-        let chunk = [UInt8](repeating: 0x5a, count: Perf.chunkSize)
-        var left = upload
-        while left > 0 {
-            let n = Int(min(left, UInt64(Perf.chunkSize)))
-            try await stream.write(n == chunk.count ? chunk : Array(chunk[0..<n]))
-            left -= UInt64(n)
-        }
+        try await writeFilled(upload, with: 0x5a, to: stream)
         stream.closeWrite()
         let uploaded = clock.now
         var received: UInt64 = 0
