@@ -111,7 +111,7 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
         ),
         .target(name: "ShoalSWIMSim", dependencies: ["ShoalSWIM", "ShoalTestKit", "ShoalCrypto"]),
-        .executableTarget(name: "swim-sim", dependencies: ["ShoalSWIMSim", "ShoalSWIM"]),
+        .executableTarget(name: "swim-sim", dependencies: ["ShoalSWIMSim", "ShoalSWIM", "ShoalTestKit"]),
         .target(name: "ShoalKadSim", dependencies: ["ShoalKademlia", "ShoalTestKit"]),
         .executableTarget(name: "kad-sim", dependencies: ["ShoalKadSim", "ShoalKademlia", "ShoalTestKit"]),
 

@@ -94,14 +94,6 @@ public enum KadScenarios {
 
     static let second: UInt64 = 1_000_000_000
 
-    /// The `p`-quantile (0...1) of `values` (nearest rank); nil when empty.
-    public static func percentile(_ values: [Double], _ p: Double) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let rank = Int((p * Double(sorted.count)).rounded(.up)) - 1
-        return sorted[min(max(rank, 0), sorted.count - 1)]
-    }
-
     /// Runs one scenario.
     public static func run(_ settings: Settings) -> Report {
         let n = settings.nodes

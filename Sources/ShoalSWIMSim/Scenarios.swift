@@ -8,16 +8,6 @@ import ShoalTestKit
 public enum SWIMScenarios {
     static let second: UInt64 = 1_000_000_000
 
-    // MARK: - Percentiles
-
-    /// The `p`-quantile (0...1) of `values` (nearest rank); nil when empty.
-    public static func percentile(_ values: [Double], _ p: Double) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let rank = Int((p * Double(sorted.count)).rounded(.up)) - 1
-        return sorted[min(max(rank, 0), sorted.count - 1)]
-    }
-
     // MARK: - Crash detection
 
     /// The outcome of one crash-detection run.

@@ -19,22 +19,14 @@ import Glibc
 
 // MARK: - Arguments
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-let command = arguments.first { !$0.hasPrefix("--") } ?? "all"
+let commandLine = SimCommandLine()
+let arguments = commandLine.arguments
+let command = commandLine.command(or: "all")
 let verbose = arguments.contains("--verbose")
 
-func option(_ name: String, _ fallback: Int) -> Int {
-    guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count, let v = Int(arguments[i + 1]) else {
-        return fallback
-    }
-    return v
-}
+func option(_ name: String, _ fallback: Int) -> Int { commandLine.int(name, fallback) }
 
-func fmt(_ x: Double?) -> String {
-    guard let x else { return "n/a" }
-    let scaled = (x * 100).rounded() / 100
-    return "\(scaled)"
-}
+func fmt(_ x: Double?) -> String { SimCommandLine.format(x) }
 
 func percent(_ part: Int, _ whole: Int) -> String {
     guard whole > 0 else { return "n/a" }
@@ -46,8 +38,8 @@ let clock = ContinuousClock()
 /// "hops p50 x p99 y; messages p50 …; virtual s p50 …".
 func distribution(_ hops: [Double], _ messages: [Double], _ seconds: [Double]) -> String {
     func line(_ name: String, _ values: [Double]) -> String {
-        let median: String = fmt(KadScenarios.percentile(values, 0.5))
-        let p99: String = fmt(KadScenarios.percentile(values, 0.99))
+        let median: String = fmt(SimStatistics.percentile(values, 0.5))
+        let p99: String = fmt(SimStatistics.percentile(values, 0.99))
         return name + " p50 " + median + " p99 " + p99
     }
     return [line("hops", hops), line("messages", messages), line("virtual s", seconds)].joined(separator: "; ")

@@ -5,24 +5,17 @@
 
 import ShoalSWIM
 import ShoalSWIMSim
+import ShoalTestKit
 
 // MARK: - Arguments
 
-let arguments = Array(CommandLine.arguments.dropFirst())
-let command = arguments.first { !$0.hasPrefix("--") } ?? "all"
+let commandLine = SimCommandLine()
+let arguments = commandLine.arguments
+let command = commandLine.command(or: "all")
 
-func option(_ name: String, _ fallback: Int) -> Int {
-    guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count, let v = Int(arguments[i + 1]) else {
-        return fallback
-    }
-    return v
-}
+func option(_ name: String, _ fallback: Int) -> Int { commandLine.int(name, fallback) }
 
-func fmt(_ x: Double?) -> String {
-    guard let x else { return "n/a" }
-    let scaled = (x * 100).rounded() / 100
-    return "\(scaled)"
-}
+func fmt(_ x: Double?) -> String { SimCommandLine.format(x) }
 
 let clock = ContinuousClock()
 
@@ -47,13 +40,13 @@ func runCrash() throws {
     }
     print("crash detection N=\(n), \(trials) seeds (LAN profile, \(Int(loss * 100))% loss):")
     print(
-        "  per live member: p50 \(fmt(SWIMScenarios.percentile(all, 0.5))) s, "
-            + "p99 \(fmt(SWIMScenarios.percentile(all, 0.99))) s, max \(fmt(all.max())) s "
+        "  per live member: p50 \(fmt(SimStatistics.percentile(all, 0.5))) s, "
+            + "p99 \(fmt(SimStatistics.percentile(all, 0.99))) s, max \(fmt(all.max())) s "
             + "(\(all.count) observations)"
     )
     print(
-        "  whole cluster (last member): p50 \(fmt(SWIMScenarios.percentile(lastMember, 0.5))) s, "
-            + "p99 \(fmt(SWIMScenarios.percentile(lastMember, 0.99))) s"
+        "  whole cluster (last member): p50 \(fmt(SimStatistics.percentile(lastMember, 0.5))) s, "
+            + "p99 \(fmt(SimStatistics.percentile(lastMember, 0.99))) s"
     )
     print("  undetected: \(undetected), false deaths: \(falseDeaths), wall \(elapsed)")
 }
@@ -132,8 +125,8 @@ func runDissemination() throws {
         let within = times.filter { $0 <= 4 }.count
         let fraction = Double(within) / Double(max(1, times.count + missing))
         print(
-            "dissemination N=\(n), 1% loss, \(trials) seeds: p50 \(fmt(SWIMScenarios.percentile(times, 0.5))) s, "
-                + "p99 \(fmt(SWIMScenarios.percentile(times, 0.99))) s, max \(fmt(times.max())) s, "
+            "dissemination N=\(n), 1% loss, \(trials) seeds: p50 \(fmt(SimStatistics.percentile(times, 0.5))) s, "
+                + "p99 \(fmt(SimStatistics.percentile(times, 0.99))) s, max \(fmt(times.max())) s, "
                 + "within 4 s: \(fmt(fraction * 100))%, missing \(missing)"
         )
     }

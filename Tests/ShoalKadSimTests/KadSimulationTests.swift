@@ -24,8 +24,8 @@ struct KadSimulationTests {
     static func summary(_ report: KadScenarios.Report) -> String {
         "FIND_NODE \(report.findSuccesses)/\(report.findCount), GET_PROVIDERS "
             + "\(report.providerSuccesses)/\(report.providerCount), hops p50 "
-            + "\(KadScenarios.percentile(report.findHops, 0.5) ?? -1), messages p50 "
-            + "\(KadScenarios.percentile(report.findMessages, 0.5) ?? -1), crashes \(report.crashes), "
+            + "\(SimStatistics.percentile(report.findHops, 0.5) ?? -1), messages p50 "
+            + "\(SimStatistics.percentile(report.findMessages, 0.5) ?? -1), crashes \(report.crashes), "
             + "abandoned \(report.abandoned), failures \(report.failures)"
     }
 
@@ -36,7 +36,7 @@ struct KadSimulationTests {
         #expect(report.findCount == 100 && report.providerCount == 100)
         #expect(report.findSuccesses == report.findCount)
         #expect(report.providerSuccesses == report.providerCount)
-        #expect((KadScenarios.percentile(report.findHops, 0.5) ?? 99) <= 4)
+        #expect((SimStatistics.percentile(report.findHops, 0.5) ?? 99) <= 4)
         #expect(report.counters.refreshLookups > 0)
         #expect(report.counters.timeouts == 0)
     }
@@ -89,8 +89,8 @@ struct KadSimulationTests {
         #expect(slow.counters.connectionsRefused == 0)
         // Without loss, timeouts come from crashed nodes: the silent model has far more, and its lookups wait.
         #expect(fast.counters.timeouts < slow.counters.timeouts)
-        let fastest = KadScenarios.percentile(fast.findSeconds, 0.99) ?? .infinity
-        let slowest = KadScenarios.percentile(slow.findSeconds, 0.99) ?? 0
+        let fastest = SimStatistics.percentile(fast.findSeconds, 0.99) ?? .infinity
+        let slowest = SimStatistics.percentile(slow.findSeconds, 0.99) ?? 0
         #expect(fastest < slowest)
         #expect(Double(fast.findSuccesses) >= 0.90 * Double(fast.findCount))
     }

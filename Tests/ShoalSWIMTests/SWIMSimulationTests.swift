@@ -31,8 +31,8 @@ struct SWIMSimulationTests {
             #expect(r.falseDeaths == 0)
             times += r.perMember
         }
-        let p50 = try #require(SWIMScenarios.percentile(times, 0.5))
-        let p99 = try #require(SWIMScenarios.percentile(times, 0.99))
+        let p50 = try #require(SimStatistics.percentile(times, 0.5))
+        let p99 = try #require(SimStatistics.percentile(times, 0.99))
         #expect(p50 <= 12)
         #expect(p99 <= 20)
         #expect(p50 >= 2)
