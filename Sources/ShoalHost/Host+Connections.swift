@@ -83,11 +83,11 @@ extension P2PHost {
             let channel = try await transport.dial(address, timeout: configuration.dialTimeout) { channel in
                 try runtime.makeUpgradingChannel(channel, direction: .outbound, expectedPeer: expected)
             }
-            let queued = spawn(on: ConnectionExecutor(eventLoop: channel.channel.channel.eventLoop)) { [self] in
+            let queued = spawn(on: ConnectionExecutor(eventLoop: channel.socket.eventLoop)) { [self] in
                 await self.runConnection(channel, direction: .outbound, promise: promise)
             }
             if !queued {
-                try? await channel.channel.channel.close()
+                try? await channel.socket.close()
                 throw ShoalError(.closed, "the host is shutting down")
             }
             return try await promise.value()
@@ -135,11 +135,11 @@ extension P2PHost {
                         for try await child in inbound {
                             guard state.withLock({ $0.phase == .running }) else {
                                 state.withLock { $0.pendingInbound -= 1 }
-                                try? await child.channel.channel.close()
+                                try? await child.socket.close()
                                 continue
                             }
                             connections.addTask(
-                                executorPreference: ConnectionExecutor(eventLoop: child.channel.channel.eventLoop)
+                                executorPreference: ConnectionExecutor(eventLoop: child.socket.eventLoop)
                             ) {
                                 [self] in
                                 await self.runConnection(child, direction: .inbound, promise: nil)
@@ -169,7 +169,7 @@ extension P2PHost {
         let established = Mutex<MuxedConnection?>(nil)
         let activeStreams = LockedCounter()
         // Turned into a multiaddr only if the connection fails (the socket forgets it once closed).
-        let remoteSocket = channel.channel.channel.remoteAddress
+        let remoteSocket = channel.socket.remoteAddress
         do {
             try await runtime.run(
                 channel: channel,

@@ -21,6 +21,9 @@ package struct ConnectionRuntime: Sendable {
     var logger: Logger
     /// The Noise static key, signed once for all this runtime's handshakes.
     let noiseStatic: NoiseStaticIdentity
+    /// The peers' static-key signatures that verified, shared by this runtime's handshakes (a reconnecting peer's
+    /// signature is not verified twice).
+    let verifiedStatics = NoiseVerifiedStatics()
 
     package init(
         identity: PrivateKey,
@@ -43,8 +46,8 @@ package struct ConnectionRuntime: Sendable {
     ///   - established: called once the peer is authenticated, before any stream is read. Throwing (the gater
     ///     refused the peer, the limits are full) closes the connection. It may return work to run in a task of
     ///     the connection's group (identify on connect), which saves a task hand-off per connection.
-    ///   - serve: runs once for each stream the peer opens, in a task of the connection's group (started by the
-    ///     reader: no task waits for inbound streams).
+    ///   - serve: runs once for each stream the peer opens, in a task of the connection's group (the socket's
+    ///     ``ConnectionReader`` feeds the connection on the event loop; this task only starts the handlers).
     /// - Throws: the upgrade's error (handshake failed, timed out, peer refused).
     package func run(
         channel upgrading: UpgradingChannel,
@@ -53,91 +56,78 @@ package struct ConnectionRuntime: Sendable {
         established: @Sendable (MuxedConnection) async throws -> (@Sendable () async -> Void)?,
         serve: @escaping @Sendable (MuxedConnection, YamuxStreamID) async -> Void
     ) async throws {
-        let channel = upgrading.channel
-        let nioChannel = channel.channel
+        let nioChannel = upgrading.socket
         let localAddress = Multiaddr(nioChannel.localAddress)
         let remoteAddress = Multiaddr(nioChannel.remoteAddress)
         var log = logger
         log[metadataKey: "conn.id"] = .stringConvertible(connectionID)
         log[metadataKey: "conn.direction"] = .string(direction.rawValue)
+        // However the connection ends, the socket closes (a no-op when it already has).
+        defer { nioChannel.close(promise: nil) }
 
-        try await channel.executeThenClose { inbound, _ in
-            var iterator = inbound.makeAsyncIterator()
-            // The upgrade runs in the pipeline (``UpgradeHandler``), handshake deadline included.
-            let result = try await upgrading.upgraded.get()
-            let remotePeer = PeerID(publicKey: result.remotePublicKey)
-            log[metadataKey: "peer.id"] = .stringConvertible(remotePeer)
+        // The upgrade runs in the pipeline (``UpgradeHandler``), handshake deadline included.
+        let result = try await upgrading.upgraded.get()
+        let remotePeer = PeerID(publicKey: result.remotePublicKey)
+        log[metadataKey: "peer.id"] = .stringConvertible(remotePeer)
 
-            var session = YamuxSession(role: direction == .outbound ? .client : .server, configuration: yamux)
-            let startActions = session.start(now: ConnectionClock.now)
-            let connection = MuxedConnection(
-                id: connectionID,
-                remotePeer: remotePeer,
-                remotePublicKey: result.remotePublicKey,
-                direction: direction,
-                localAddress: localAddress,
-                remoteAddress: remoteAddress,
-                session: session,
-                sink: ChannelSink(channel: nioChannel, sealer: result.sealer)
-            )
-            connection.performStartActions(startActions)
-            if !result.muxerLeftover.isEmpty {
-                connection.receive(result.muxerLeftover, now: ConnectionClock.now)
-            }
-            let followUp: (@Sendable () async -> Void)?
-            do {
-                followUp = try await established(connection)
-            } catch {
-                // GoAway is written, then the socket closes; drain the reader until it does.
-                connection.close()
-                while (try? await iterator.next()) != nil {}
-                throw error
-            }
-            log.debug("connection established")
+        var session = YamuxSession(role: direction == .outbound ? .client : .server, configuration: yamux)
+        let startActions = session.start(now: ConnectionClock.now)
+        let connection = MuxedConnection(
+            id: connectionID,
+            remotePeer: remotePeer,
+            remotePublicKey: result.remotePublicKey,
+            direction: direction,
+            localAddress: localAddress,
+            remoteAddress: remoteAddress,
+            session: session,
+            sink: ChannelSink(channel: nioChannel, sealer: result.sealer)
+        )
+        connection.performStartActions(startActions)
+        if !result.muxerLeftover.isEmpty {
+            connection.receive(result.muxerLeftover, now: ConnectionClock.now)
+        }
+        let followUp: (@Sendable () async -> Void)?
+        do {
+            followUp = try await established(connection)
+        } catch {
+            // GoAway is written, then the socket closes; the reader drops what arrives until it does.
+            connection.close()
+            upgrading.attach(connection, opener: result.opener)
+            while await upgrading.inbound.next() != nil {}
+            throw error
+        }
+        // From here each socket read is decrypted and fed to the connection by the reader, on the event loop.
+        upgrading.attach(connection, opener: result.opener)
+        log.debug("connection established")
 
-            // Keepalive: the session's timer, checked four times a second on the connection's event loop (a
-            // scheduled callback rather than a sleeping task: nothing per connection waits in the task pool).
-            let keepalive = nioChannel.eventLoop.scheduleRepeatedTask(
-                initialDelay: .milliseconds(250),
-                delay: .milliseconds(250)
-            ) { task in
-                if connection.isClosed {
-                    task.cancel()
-                } else {
-                    connection.tick(now: ConnectionClock.now)
-                }
+        // Keepalive: the session's timer, checked four times a second on the connection's event loop (a
+        // scheduled callback rather than a sleeping task: nothing per connection waits in the task pool).
+        let keepalive = nioChannel.eventLoop.scheduleRepeatedTask(
+            initialDelay: .milliseconds(250),
+            delay: .milliseconds(250)
+        ) { task in
+            if connection.isClosed {
+                task.cancel()
+            } else {
+                connection.tick(now: ConnectionClock.now)
             }
-            defer { keepalive.cancel() }
+        }
+        defer { keepalive.cancel() }
+        await withTaskCancellationHandler {
             await withDiscardingTaskGroup { group in
                 if let followUp { group.addTask { await followUp() } }
-                // Inbound streams: the reader starts a handler task for each stream the peer opens.
+                // Inbound streams: a handler task for each stream the peer opens, until the socket ends.
                 for id in connection.takeInboundStreams() { group.addTask { await serve(connection, id) } }
-                // Reader: frames are decrypted straight from the socket's buffer into fresh (uninitialised)
-                // storage that the streams keep as slices.
-                var opener = result.opener
-                do {
-                    while let chunk = try await iterator.next() {
-                        let plaintext: [UInt8]
-                        do { plaintext = try opener.open(chunk) } catch {
-                            connection.receiveFailed(error)
-                            break
-                        }
-                        if !plaintext.isEmpty {
-                            connection.receive(plaintext, now: ConnectionClock.now)
-                            for id in connection.takeInboundStreams() {
-                                group.addTask { await serve(connection, id) }
-                            }
-                        }
-                    }
-                    connection.socketClosed(nil)
-                } catch {
-                    connection.socketClosed(ShoalError(.closed, "read failed", cause: error))
+                while let streams = await upgrading.inbound.next() {
+                    for id in streams { group.addTask { await serve(connection, id) } }
                 }
                 // Output goes straight from the connection to the socket (``ChannelSink``), which closes once the
                 // connection has failed or closed and its last frames are written.
             }
-            log.debug("connection closed", metadata: ["conn.reason": "\(connection.closeReason.map { "\($0)" } ?? "")"])
+        } onCancel: {
+            nioChannel.close(promise: nil)
         }
+        log.debug("connection closed", metadata: ["conn.reason": "\(connection.closeReason.map { "\($0)" } ?? "")"])
     }
 }
 

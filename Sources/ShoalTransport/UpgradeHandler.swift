@@ -5,7 +5,7 @@ package import ShoalCore
 ///
 /// Every handshake message is answered in the same event-loop turn that read it: no task wakes up and no write hops
 /// threads until the peer is authenticated and the muxer agreed. The outcome completes `upgraded` (once); later
-/// bytes pass through to the next handler (the async channel the connection runtime reads). The handler enforces
+/// bytes pass through to the next handler (the ``ConnectionReader``). The handler enforces
 /// the handshake deadline itself: when it passes, the upgrade fails with `.timeout` and the socket closes.
 final class UpgradeHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
@@ -169,18 +169,32 @@ final class UpgradeHandler: ChannelInboundHandler, RemovableChannelHandler {
 
 // MARK: - The socket as the runtime receives it
 
-/// A socket whose upgrade runs in its pipeline (``UpgradeHandler``), and the async channel that carries its bytes
-/// once the upgrade is over.
+/// A socket whose upgrade runs in its pipeline (``UpgradeHandler``), followed by the ``ConnectionReader`` that feeds
+/// its bytes to the connection once the upgrade is over.
 package struct UpgradingChannel: Sendable {
-    /// The socket after the upgrade.
-    package let channel: NIOAsyncChannel<ByteBuffer, ByteBuffer>
+    /// The socket.
+    package let socket: any Channel
     /// Completes when the peer is authenticated and the muxer agreed (or fails with the upgrade's error).
     let upgraded: EventLoopFuture<UpgradeResult>
+    /// The socket's reader (used on its event loop only).
+    let reader: NIOLoopBound<ConnectionReader>
+    /// The streams the peer opens, as the reader finds them.
+    let inbound: InboundStreamQueue
+
+    /// Hands the connection to the reader (at once when called on the socket's event loop).
+    func attach(_ connection: MuxedConnection, opener: ConnectionOpener) {
+        if socket.eventLoop.inEventLoop {
+            reader.value.attach(connection, opener: opener)
+        } else {
+            let reader = self.reader
+            socket.eventLoop.execute { reader.value.attach(connection, opener: opener) }
+        }
+    }
 }
 
 extension ConnectionRuntime {
-    /// Installs the upgrade in a new socket's pipeline (call it from the channel initializer, on its event loop):
-    /// the handshake starts as soon as the socket is connected, before any task looks at it.
+    /// Installs the upgrade and the reader in a new socket's pipeline (call it from the channel initializer, on its
+    /// event loop): the handshake starts as soon as the socket is connected, before any task looks at it.
     package func makeUpgradingChannel(
         _ channel: any Channel,
         direction: Direction,
@@ -191,13 +205,21 @@ extension ConnectionRuntime {
             identity: identity,
             expectedPeer: expectedPeer,
             psk: psk,
-            staticIdentity: noiseStatic
+            staticIdentity: noiseStatic,
+            verifiedStatics: verifiedStatics
         )
         let promise = channel.eventLoop.makePromise(of: UpgradeResult.self)
-        try channel.pipeline.syncOperations.addHandler(
-            UpgradeHandler(machine: machine, promise: promise, timeout: handshakeTimeout)
+        let inbound = InboundStreamQueue()
+        let reader = ConnectionReader(inbound: inbound)
+        try channel.pipeline.syncOperations.addHandlers(
+            UpgradeHandler(machine: machine, promise: promise, timeout: handshakeTimeout),
+            reader
         )
-        let async = try NIOAsyncChannel<ByteBuffer, ByteBuffer>(wrappingChannelSynchronously: channel)
-        return UpgradingChannel(channel: async, upgraded: promise.futureResult)
+        return UpgradingChannel(
+            socket: channel,
+            upgraded: promise.futureResult,
+            reader: NIOLoopBound(reader, eventLoop: channel.eventLoop),
+            inbound: inbound
+        )
     }
 }

@@ -67,6 +67,7 @@ struct Upgrader {
     let identity: PrivateKey
     let expectedPeer: PeerID?
     let staticIdentity: NoiseStaticIdentity?
+    let verifiedStatics: NoiseVerifiedStatics?
     let multistream: MultistreamConfiguration
     private var pnet: PrivateNetworkConnection?
     private var phase: Phase
@@ -80,18 +81,21 @@ struct Upgrader {
     ///   - expectedPeer: the peer the dialer meant to reach (the handshake fails for any other).
     ///   - psk: the private network key, if the network is private.
     ///   - staticIdentity: a Noise static key signed in advance by `identity` (nil: a new one for this upgrade).
+    ///   - verifiedStatics: the peers' static-key signatures already verified (nil: verify every one).
     init(
         direction: Direction,
         identity: PrivateKey,
         expectedPeer: PeerID?,
         psk: PreSharedKey?,
         staticIdentity: NoiseStaticIdentity? = nil,
+        verifiedStatics: NoiseVerifiedStatics? = nil,
         multistream: MultistreamConfiguration = MultistreamConfiguration()
     ) throws {
         self.direction = direction
         self.identity = identity
         self.expectedPeer = expectedPeer
         self.staticIdentity = staticIdentity
+        self.verifiedStatics = verifiedStatics
         self.multistream = multistream
         self.pnet = try psk.map { try PrivateNetworkConnection(psk: $0) }
         self.phase = .security(
@@ -160,7 +164,12 @@ struct Upgrader {
                 let expected = expectedPeer.map { NoiseHandshake.ExpectedPeer.peer($0) }
                 var handshake = NoiseHandshake(
                     role: direction == .outbound ? .initiator : .responder,
-                    configuration: .init(identity: identity, expectedPeer: expected, staticIdentity: staticIdentity)
+                    configuration: .init(
+                        identity: identity,
+                        expectedPeer: expected,
+                        staticIdentity: staticIdentity,
+                        verifiedStatics: verifiedStatics
+                    )
                 )
                 out += encrypted(try handshake.start())
                 phase = .handshake(handshake)

@@ -48,6 +48,8 @@ public struct NoiseHandshake: Sendable {
         /// A static key signed once for many handshakes (takes precedence over ``staticKey``); it must have been
         /// made with ``identity``.
         public var staticIdentity: NoiseStaticIdentity?
+        /// Static-key signatures already verified (shared by a host's handshakes); nil to verify every one.
+        public var verifiedStatics: NoiseVerifiedStatics?
         /// An injected ephemeral key, for tests only; nil for a fresh random key.
         public var ephemeralKey: X25519.PrivateKey?
         /// The Noise prologue; empty for TCP.
@@ -59,6 +61,7 @@ public struct NoiseHandshake: Sendable {
         ///   - expectedPeer: the peer the initiator dialled, if known.
         ///   - staticKey: the static X25519 key, nil for a new random one.
         ///   - staticIdentity: a static key signed in advance with `identity`, reused across handshakes.
+        ///   - verifiedStatics: a memo of the peers' static-key signatures that verified, nil for none.
         ///   - ephemeralKey: an ephemeral key for tests, nil for a new random one.
         ///   - prologue: the Noise prologue, empty for TCP.
         public init(
@@ -66,6 +69,7 @@ public struct NoiseHandshake: Sendable {
             expectedPeer: ExpectedPeer? = nil,
             staticKey: X25519.PrivateKey? = nil,
             staticIdentity: NoiseStaticIdentity? = nil,
+            verifiedStatics: NoiseVerifiedStatics? = nil,
             ephemeralKey: X25519.PrivateKey? = nil,
             prologue: [UInt8] = []
         ) {
@@ -73,6 +77,7 @@ public struct NoiseHandshake: Sendable {
             self.expectedPeer = expectedPeer
             self.staticKey = staticKey
             self.staticIdentity = staticIdentity
+            self.verifiedStatics = verifiedStatics
             self.ephemeralKey = ephemeralKey
             self.prologue = prologue
         }
@@ -96,6 +101,7 @@ public struct NoiseHandshake: Sendable {
     private var noise: NoiseXXHandshakeState
     private let identity: PrivateKey
     private let expectedPeer: ExpectedPeer?
+    private let verifiedStatics: NoiseVerifiedStatics?
     private var state = State.notStarted
     private var inbound: [UInt8] = []
     /// This side's payload when signed in advance (``Configuration/staticIdentity``).
@@ -116,6 +122,7 @@ public struct NoiseHandshake: Sendable {
         )
         identity = configuration.identity
         expectedPeer = configuration.expectedPeer
+        verifiedStatics = configuration.verifiedStatics
         if let staticIdentity = configuration.staticIdentity {
             precondition(
                 staticIdentity.identity == configuration.identity.publicKey,
@@ -228,7 +235,17 @@ public struct NoiseHandshake: Sendable {
     /// Decodes the peer's payload, verifies its signature and checks the expected peer.
     private func authenticate(_ bytes: [UInt8]) throws -> NoiseHandshakePayload {
         let payload = try NoiseHandshakePayload(decoding: bytes)
-        try payload.verify(staticKey: noise.remoteStatic!)
+        let remoteStatic = noise.remoteStatic!
+        if let verifiedStatics {
+            // A triple that verified before verifies again: skip the signature check, not the peer check below.
+            let key = payload.verificationKey(staticKey: remoteStatic)
+            if !verifiedStatics.contains(key) {
+                try payload.verify(staticKey: remoteStatic)
+                verifiedStatics.insert(key)
+            }
+        } else {
+            try payload.verify(staticKey: remoteStatic)
+        }
         switch expectedPeer {
         case .none:
             break

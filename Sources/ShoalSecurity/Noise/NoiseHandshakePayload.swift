@@ -105,6 +105,19 @@ struct NoiseHandshakePayload: Sendable {
         }
     }
 
+    /// The bytes that name this payload's signature of `staticKey` in ``NoiseVerifiedStatics``: the static key, the
+    /// identity key's protobuf bytes with their length (u32 big-endian), then the signature. Two different triples
+    /// never give the same bytes.
+    func verificationKey(staticKey: X25519.PublicKey) -> [UInt8] {
+        let identity = identityKey.protobufBytes
+        var key = staticKey.rawRepresentation
+        key.reserveCapacity(key.count + 4 + identity.count + signature.count)
+        withUnsafeBytes(of: UInt32(identity.count).bigEndian) { key.append(contentsOf: $0) }
+        key += identity
+        key += signature
+        return key
+    }
+
     /// Checks that ``signature`` is the identity key's signature of the peer's Noise static key.
     /// - Throws: ``ShoalError`` with code `invalidSignature`, or `unsupported` for identity key types Shoal cannot
     ///   verify.
