@@ -101,18 +101,9 @@ package struct ConnectionRuntime: Sendable {
         log.debug("connection established")
 
         // Keepalive: the session's timer, checked four times a second on the connection's event loop (a
-        // scheduled callback rather than a sleeping task: nothing per connection waits in the task pool).
-        let keepalive = nioChannel.eventLoop.scheduleRepeatedTask(
-            initialDelay: .milliseconds(250),
-            delay: .milliseconds(250)
-        ) { task in
-            if connection.isClosed {
-                task.cancel()
-            } else {
-                connection.tick(now: ConnectionClock.now)
-            }
-        }
-        defer { keepalive.cancel() }
+        // scheduled callback rather than a sleeping task: nothing per connection waits in the task pool). It stops
+        // by itself at the first check after the connection has closed.
+        _ = try? nioChannel.eventLoop.scheduleCallback(in: KeepaliveCheck.interval, handler: KeepaliveCheck(connection))
         await withTaskCancellationHandler {
             await withDiscardingTaskGroup { group in
                 if let followUp { group.addTask { await followUp() } }
@@ -128,6 +119,25 @@ package struct ConnectionRuntime: Sendable {
             nioChannel.close(promise: nil)
         }
         log.debug("connection closed", metadata: ["conn.reason": "\(connection.closeReason.map { "\($0)" } ?? "")"])
+    }
+}
+
+/// One connection's keepalive check, rescheduling itself every ``interval`` on the connection's event loop until
+/// the connection has closed (a scheduled callback: no promise, no future, nothing to cancel).
+struct KeepaliveCheck: NIOScheduledCallbackHandler, Sendable {
+    /// How often the session's keepalive deadline is checked.
+    static let interval: TimeAmount = .milliseconds(250)
+
+    let connection: MuxedConnection
+
+    init(_ connection: MuxedConnection) {
+        self.connection = connection
+    }
+
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        guard !connection.isClosed else { return }
+        connection.tick(now: ConnectionClock.now)
+        _ = try? eventLoop.scheduleCallback(in: Self.interval, handler: self)
     }
 }
 

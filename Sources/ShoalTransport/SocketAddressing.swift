@@ -69,9 +69,27 @@ public struct TCPEndpoint: Hashable, Sendable, CustomStringConvertible {
 
 extension Multiaddr {
     /// The `/ip4|ip6/…/tcp/PORT` multiaddr of a socket address; nil for Unix sockets.
+    ///
+    /// Built from the socket address's bytes (no text formatted and parsed again: this runs for every connection).
     package init?(_ socketAddress: SocketAddress?) {
-        guard let socketAddress, let ip = socketAddress.ipAddress, let port = socketAddress.port else { return nil }
-        let family = socketAddress.protocol == .inet6 ? "ip6" : "ip4"
-        try? self.init("/\(family)/\(ip)/tcp/\(port)")
+        guard let socketAddress, let port = socketAddress.port, (0...Int(UInt16.max)).contains(port) else {
+            return nil
+        }
+        let ip: Component
+        switch socketAddress {
+        case .v4(let v4):
+            // `sockaddr_in`: family and port (4 bytes), then the address (Linux and Darwin alike).
+            let bytes = withUnsafeBytes(of: v4.address) { Array($0[4..<8]) }
+            guard let address = IPv4Address(bytes: bytes) else { return nil }
+            ip = .ip4(address)
+        case .v6(let v6):
+            // `sockaddr_in6`: family and port (4 bytes), flow information (4), then the address.
+            let bytes = withUnsafeBytes(of: v6.address) { Array($0[8..<24]) }
+            guard let address = IPv6Address(bytes: bytes) else { return nil }
+            ip = .ip6(address)
+        case .unixDomainSocket:
+            return nil
+        }
+        try? self.init(components: [ip, .tcp(UInt16(port))])
     }
 }

@@ -26,7 +26,7 @@ final class UpgradeHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var machine: Upgrader
     private let promise: EventLoopPromise<UpgradeResult>
     private let timeout: Duration
-    private var timer: Scheduled<Void>?
+    private var timer: NIOScheduledCallback?
     private var started = false
     private var state = State.handshaking
 
@@ -148,13 +148,22 @@ final class UpgradeHandler: ChannelInboundHandler, RemovableChannelHandler {
         promise.fail(error)
     }
 
+    /// Runs `body` on the event loop after `delay` (a scheduled callback: no promise or future is made).
     private func schedule(
         in delay: TimeAmount,
         context: ChannelHandlerContext,
         _ body: @escaping (UpgradeHandler, ChannelHandlerContext) -> Void
-    ) -> Scheduled<Void> {
+    ) -> NIOScheduledCallback? {
         let bound = NIOLoopBound((self, context, body), eventLoop: context.eventLoop)
-        return context.eventLoop.scheduleTask(in: delay) {
+        return try? context.eventLoop.scheduleCallback(in: delay, handler: Expiry(bound: bound))
+    }
+
+    /// A deadline of the upgrade (the handshake's, or the end of the linger).
+    private struct Expiry: NIOScheduledCallbackHandler, Sendable {
+        let bound:
+            NIOLoopBound<(UpgradeHandler, ChannelHandlerContext, (UpgradeHandler, ChannelHandlerContext) -> Void)>
+
+        func handleScheduledCallback(eventLoop: some EventLoop) {
             let (handler, context, body) = bound.value
             body(handler, context)
         }

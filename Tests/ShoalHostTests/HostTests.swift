@@ -51,6 +51,41 @@ struct HostTests {
         }
     }
 
+    @Test(
+        "a connection's addresses are its socket's, over IPv4 and IPv6 loopback",
+        arguments: ["/ip4/127.0.0.1/tcp/0", "/ip6/::1/tcp/0"]
+    )
+    func connectionAddresses(listen: String) async throws {
+        var server = try Self.configuration()
+        server.listenAddresses = [try Multiaddr(listen)]
+        try await withHost(server) { b in
+            try await withHost(try Self.configuration(listening: false)) { a in
+                let dialerEvents = a.events()
+                let listenerEvents = b.events()
+                try await a.connect(b.dialableAddresses[0])
+                var dialed: Multiaddr?
+                for await event in dialerEvents {
+                    if case .connected(_, let address, .outbound) = event {
+                        dialed = address
+                        break
+                    }
+                }
+                #expect(dialed == b.listenAddresses[0])
+                var accepted: Multiaddr?
+                for await event in listenerEvents {
+                    if case .connected(_, let address, .inbound) = event {
+                        accepted = address
+                        break
+                    }
+                }
+                let remote = try #require(accepted)
+                let host = listen.hasPrefix("/ip4") ? "/ip4/127.0.0.1/tcp/" : "/ip6/::1/tcp/"
+                #expect(remote.description.hasPrefix(host))
+                #expect(remote.tcpPort != nil && remote.tcpPort != b.listenAddresses[0].tcpPort)
+            }
+        }
+    }
+
     @Test("a custom protocol echoes 10 MB with its hash intact, and 50 streams run at once")
     func customProtocol() async throws {
         try await withHost(try Self.configuration()) { a in
