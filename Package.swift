@@ -262,6 +262,7 @@ let package = Package(
             name: "ShoalHostTests",
             dependencies: [
                 "ShoalHost", "ShoalTransport", "ShoalSecurity", "ShoalCore", "ShoalCrypto", "ShoalMultiformats",
+                "ShoalWire",
             ]
         ),
     ]

@@ -24,6 +24,8 @@ package struct ConnectionRuntime: Sendable {
     /// The peers' static-key signatures that verified, shared by this runtime's handshakes (a reconnecting peer's
     /// signature is not verified twice).
     let verifiedStatics = NoiseVerifiedStatics()
+    /// Checks the keepalive deadlines of this runtime's connections.
+    let keepalive = KeepaliveTicker()
 
     package init(
         identity: PrivateKey,
@@ -100,10 +102,10 @@ package struct ConnectionRuntime: Sendable {
         upgrading.attach(connection, opener: result.opener)
         log.debug("connection established")
 
-        // Keepalive: the session's timer, checked four times a second on the connection's event loop (a
-        // scheduled callback rather than a sleeping task: nothing per connection waits in the task pool). It stops
-        // by itself at the first check after the connection has closed.
-        _ = try? nioChannel.eventLoop.scheduleCallback(in: KeepaliveCheck.interval, handler: KeepaliveCheck(connection))
+        // Keepalive: the session's timer, checked four times a second by the runtime's one ticker (no timer and no
+        // sleeping task per connection).
+        keepalive.add(connection, on: nioChannel.eventLoop)
+        defer { keepalive.remove(connection) }
         await withTaskCancellationHandler {
             await withDiscardingTaskGroup { group in
                 if let followUp { group.addTask { await followUp() } }
@@ -119,25 +121,6 @@ package struct ConnectionRuntime: Sendable {
             nioChannel.close(promise: nil)
         }
         log.debug("connection closed", metadata: ["conn.reason": "\(connection.closeReason.map { "\($0)" } ?? "")"])
-    }
-}
-
-/// One connection's keepalive check, rescheduling itself every ``interval`` on the connection's event loop until
-/// the connection has closed (a scheduled callback: no promise, no future, nothing to cancel).
-struct KeepaliveCheck: NIOScheduledCallbackHandler, Sendable {
-    /// How often the session's keepalive deadline is checked.
-    static let interval: TimeAmount = .milliseconds(250)
-
-    let connection: MuxedConnection
-
-    init(_ connection: MuxedConnection) {
-        self.connection = connection
-    }
-
-    func handleScheduledCallback(eventLoop: some EventLoop) {
-        guard !connection.isClosed else { return }
-        connection.tick(now: ConnectionClock.now)
-        _ = try? eventLoop.scheduleCallback(in: Self.interval, handler: self)
     }
 }
 

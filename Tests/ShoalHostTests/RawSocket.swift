@@ -39,6 +39,14 @@ final class RawSocket: @unchecked Sendable {
         }
     }
 
+    /// Blocks until some bytes arrive (at most 4096); nil once the peer has closed or the read failed or timed out.
+    /// Call it off the concurrency pool.
+    func blockingReceive() -> [UInt8]? {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        return n > 0 ? Array(buffer[0..<n]) : nil
+    }
+
     private func blockingReadUntilClosed() -> (bytes: [UInt8], closed: Bool) {
         var out: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
