@@ -8,17 +8,29 @@ public final class SecureBytes: @unchecked Sendable, CustomStringConvertible {
     private let storage: UnsafeMutableRawBufferPointer
 
     /// The number of bytes held.
-    public var count: Int { storage.count }
+    public var count: Int { countValue }
 
     /// Copies `bytes` into wiped-on-release storage.
     public init(_ bytes: some Collection<UInt8>) {
-        storage = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(bytes.count, 1), alignment: 16)
-        storage.initializeMemory(as: UInt8.self, repeating: 0)
-        _ = UnsafeMutableRawBufferPointer(rebasing: storage[0..<bytes.count]).initializeMemory(
-            as: UInt8.self,
-            from: bytes
-        )
-        self.countValue = bytes.count
+        let count = bytes.count
+        let storage = UnsafeMutableRawBufferPointer.allocate(byteCount: Swift.max(count, 1), alignment: 16)
+        // Contiguous sources (arrays, slices: every key of a handshake) are copied with one memcpy.
+        let copied =
+            bytes.withContiguousStorageIfAvailable { source in
+                if count > 0 { storage.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: count) }
+                return true
+            } ?? false
+        if !copied {
+            storage.initializeMemory(as: UInt8.self, repeating: 0)
+            _ = UnsafeMutableRawBufferPointer(rebasing: storage[0..<count]).initializeMemory(
+                as: UInt8.self,
+                from: bytes
+            )
+        } else if count == 0 {
+            storage.storeBytes(of: 0, as: UInt8.self)
+        }
+        self.storage = storage
+        self.countValue = count
     }
 
     /// `count` fresh random bytes from the OS CSPRNG.

@@ -192,4 +192,17 @@ struct VectorTests {
         #expect(secret.bytes == [1, 2, 3])
         #expect(secureRandomUniform(10) < 10)
     }
+
+    @Test("SecureBytes copies arrays, slices, other collections and nothing alike")
+    func secureBytesSources() {
+        let bytes = (0..<64).map { UInt8($0 * 3 % 251) }
+        #expect(SecureBytes(bytes).bytes == bytes)
+        #expect(SecureBytes(bytes[5..<37]).bytes == Array(bytes[5..<37]))
+        #expect(SecureBytes(bytes.reversed()).bytes == bytes.reversed())
+        #expect(SecureBytes(bytes.lazy.map { $0 ^ 0xff }).bytes == bytes.map { $0 ^ 0xff })
+        let empty = SecureBytes([UInt8]())
+        #expect(empty.count == 0 && empty.bytes.isEmpty)
+        #expect(SecureBytes(EmptyCollection<UInt8>()).bytes.isEmpty)
+        #expect(SecureBytes(bytes).constantTimeEquals(SecureBytes(bytes.reversed().reversed())))
+    }
 }
