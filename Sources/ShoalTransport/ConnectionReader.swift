@@ -18,13 +18,11 @@ final class ConnectionReader: ChannelDuplexHandler {
     /// The most bytes held before the connection is attached; past this, reading pauses until it is.
     static let maximumHeldBytes = 1 << 20
 
-    private struct Attachment {
-        let connection: MuxedConnection
-        var opener: ConnectionOpener
-    }
-
     private let inbound: InboundStreamQueue
-    private var attachment: Attachment?
+    /// The connection fed, once attached.
+    private var connection: MuxedConnection?
+    /// Its receiving cipher (mutated in place: it may hold a partial frame).
+    private var opener: ConnectionOpener?
     private var held: [ByteBuffer] = []
     private var heldBytes = 0
     /// The socket ended (with this error, nil for a clean close) before the connection was attached.
@@ -44,15 +42,20 @@ final class ConnectionReader: ChannelDuplexHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        // The pipeline goes away with the socket: the connection has ended (a no-op when it already has).
+        end(nil)
         self.context = nil
+        connection = nil
+        opener = nil
     }
 
     // MARK: - Attaching
 
     /// Starts feeding `connection` (on the event loop): first the reads held so far, then each read as it comes.
     func attach(_ connection: MuxedConnection, opener: ConnectionOpener) {
-        guard attachment == nil, !ended else { return }
-        attachment = Attachment(connection: connection, opener: opener)
+        guard self.connection == nil, !ended else { return }
+        self.connection = connection
+        self.opener = opener
         let pending = held
         held = []
         heldBytes = 0
@@ -70,7 +73,7 @@ final class ConnectionReader: ChannelDuplexHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         guard !ended else { return }
         let buffer = unwrapInboundIn(data)
-        guard attachment != nil else {
+        guard connection != nil else {
             heldBytes += buffer.readableBytes
             held.append(buffer)
             return
@@ -91,7 +94,7 @@ final class ConnectionReader: ChannelDuplexHandler {
     // MARK: - Outbound
 
     func read(context: ChannelHandlerContext) {
-        if attachment == nil, heldBytes >= Self.maximumHeldBytes {
+        if connection == nil, heldBytes >= Self.maximumHeldBytes {
             readHeldBack = true
             return
         }
@@ -101,31 +104,30 @@ final class ConnectionReader: ChannelDuplexHandler {
     // MARK: - Helpers
 
     private func deliver(_ buffer: ByteBuffer) {
-        guard var attached = attachment else { return }
+        guard let connection, opener != nil else { return }
         let plaintext: [UInt8]
-        do { plaintext = try attached.opener.open(buffer) } catch {
-            attached.connection.receiveFailed(error)
+        do { plaintext = try opener!.open(buffer) } catch {
+            connection.receiveFailed(error)
             ended = true
             inbound.finish()
             context?.close(promise: nil)
             return
         }
-        attachment = attached
         guard !plaintext.isEmpty else { return }
-        attached.connection.receive(plaintext, now: ConnectionClock.now)
-        let streams = attached.connection.takeInboundStreams()
+        connection.receive(plaintext, now: ConnectionClock.now)
+        let streams = connection.takeInboundStreams()
         if !streams.isEmpty { inbound.push(streams) }
     }
 
     /// The socket ended: the connection fails (nil: closed by the peer) and the queue of streams ends.
     private func end(_ error: ShoalError?) {
         guard !ended else { return }
-        guard let attached = attachment else {
+        guard let connection else {
             if endedEarly == nil { endedEarly = .some(error) }
             return
         }
         ended = true
-        attached.connection.socketClosed(error)
+        connection.socketClosed(error)
         inbound.finish()
     }
 }
