@@ -47,6 +47,18 @@ struct NoiseVerifiedStaticsTests {
         }
     }
 
+    @Test("the memo is bounded: once full it starts over")
+    func bounded() throws {
+        let memo = NoiseVerifiedStatics()
+        for index in 0..<NoiseVerifiedStatics.maximumCount {
+            _ = try dial(memo: memo, staticKey: X25519.PrivateKey()) { signedPayload(identity: bob, staticKey: $0) }
+            #expect(memo.count == index + 1)
+        }
+        let step = try dial(memo: memo, staticKey: X25519.PrivateKey()) { signedPayload(identity: bob, staticKey: $0) }
+        #expect(step.result?.remoteIdentity == bob.publicKey)
+        #expect(memo.count == 1)
+    }
+
     // MARK: - Bad input
 
     @Test("a remembered signature lets no other signature, identity or static key through")

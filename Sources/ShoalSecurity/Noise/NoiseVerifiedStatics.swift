@@ -9,7 +9,7 @@ import Synchronization
 /// shared by every handshake of one host; it holds only public values.
 public final class NoiseVerifiedStatics: Sendable {
     /// The most triples remembered before the memo starts over.
-    public static let maximumCount = 4096
+    public static let maximumCount = 1024
 
     private let entries = Mutex(Set<[UInt8]>())
 
