@@ -2,6 +2,7 @@ import NIOCore
 import ShoalCore
 import ShoalCrypto
 import ShoalSecurity
+import ShoalWire
 import Synchronization
 
 /// The sending half of an established connection's framing: Noise transport frames, optionally inside the pnet
@@ -12,18 +13,40 @@ struct ConnectionSealer: Sendable {
     var noise: NoiseTransport
     var privateNetwork: PrivateNetworkConnection?
 
-    /// Seals `batches` (each its own run of Noise frames, in order) into one new buffer from `allocator`: the
-    /// frames are encrypted straight into the buffer's storage (no intermediate copy, no concatenation of the
-    /// batches first), and the pnet stream, if any, is applied in place.
-    mutating func seal(_ batches: [[UInt8]], allocator: ByteBufferAllocator) throws -> ByteBuffer {
-        let total = batches.reduce(0) { $0 + NoiseTransport.sealedLength(plaintextLength: $1.count) }
+    /// Seals `output` into one new buffer from `allocator`, as Noise frames of at most
+    /// ``NoiseTransport/maximumPlaintextLength`` bytes: each frame's plaintext is gathered from the output's
+    /// segments straight into its place in the buffer (the one copy of the payload) and encrypted there in place;
+    /// the pnet stream, if any, is applied in place.
+    mutating func seal(_ output: YamuxOutput, allocator: ByteBufferAllocator) throws -> ByteBuffer {
+        let total = NoiseTransport.sealedLength(plaintextLength: output.count)
         var buffer = allocator.buffer(capacity: total)
+        let segments = output.segments
         _ = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in
             var written = 0
-            for batch in batches {
-                written += try batch.withUnsafeBytes { p in
-                    try noise.encrypt(p, into: UnsafeMutableRawBufferPointer(rebasing: out[written...]))
+            var segment = 0
+            var offset = 0  // within segments[segment]
+            var left = output.count
+            while left > 0 {
+                let length = min(left, NoiseTransport.maximumPlaintextLength)
+                let frame = UnsafeMutableRawBufferPointer(
+                    rebasing: out[written..<(written + NoiseTransport.sealedLength(plaintextLength: length))]
+                )
+                var filled = 0
+                while filled < length {
+                    let n = min(segments[segment].count - offset, length - filled)
+                    segments[segment].withUnsafeBytes { source in
+                        let destination = frame.baseAddress! + NoiseTransport.frameHeaderLength + filled
+                        destination.copyMemory(from: source.baseAddress! + offset, byteCount: n)
+                    }
+                    filled += n
+                    offset += n
+                    if offset == segments[segment].count {
+                        segment += 1
+                        offset = 0
+                    }
                 }
+                written += try noise.sealFrameInPlace(frame, plaintextLength: length)
+                left -= length
             }
             if privateNetwork != nil {
                 privateNetwork!.encryptInPlace(UnsafeMutableRawBufferPointer(rebasing: out[0..<written]))
@@ -62,9 +85,9 @@ struct ConnectionOpener: Sendable {
 
 /// Where a ``MuxedConnection`` sends its plaintext output: called by one caller at a time, in order.
 protocol ConnectionSink: Sendable {
-    /// Seals batches of plaintext frames (in order) and queues them on the socket.
+    /// Seals plaintext frames (in order) and queues them on the socket.
     /// - Returns: the error that makes the connection unable to write, if any.
-    func send(_ batches: [[UInt8]]) -> (any Error)?
+    func send(_ output: YamuxOutput) -> (any Error)?
     /// Closes the socket once everything sent so far has been written.
     func finish()
 }
@@ -85,10 +108,10 @@ final class ChannelSink: ConnectionSink {
         self.sealer = Mutex(sealer)
     }
 
-    func send(_ batches: [[UInt8]]) -> (any Error)? {
+    func send(_ output: YamuxOutput) -> (any Error)? {
         let channel = self.channel
         let buffer: ByteBuffer
-        do { buffer = try sealer.withLock { try $0.seal(batches, allocator: channel.allocator) } } catch {
+        do { buffer = try sealer.withLock { try $0.seal(output, allocator: channel.allocator) } } catch {
             return error
         }
         let queueDrain = queue.withLock { q in
