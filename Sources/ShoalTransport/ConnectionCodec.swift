@@ -13,41 +13,47 @@ struct ConnectionSealer: Sendable {
     var noise: NoiseTransport
     var privateNetwork: PrivateNetworkConnection?
 
-    /// Seals `output` into one new buffer from `allocator`, as Noise frames of at most
-    /// ``NoiseTransport/maximumPlaintextLength`` bytes: each frame's plaintext is gathered from the output's
-    /// segments straight into its place in the buffer (the one copy of the payload) and encrypted there in place;
-    /// the pnet stream, if any, is applied in place.
+    /// Segments at least this large are sealed straight from their own memory; smaller ones (yamux headers, small
+    /// payloads) are gathered into a frame of their own.
+    static let directSealMinimum = YamuxOutput.inlineLimit
+
+    /// Seals `output` into one new buffer from `allocator`, as Noise frames: a large segment (a payload the writer
+    /// passed) is encrypted straight from the writer's array into the buffer, in frames of at most
+    /// ``NoiseTransport/maximumPlaintextLength`` bytes (no copy of the payload at all); runs of small segments
+    /// (yamux headers, control frames, small payloads) are copied into their place in the buffer and sealed there
+    /// in place, as one frame. A Noise frame may hold any part of the yamux byte stream, so this costs only a
+    /// frame's 18 bytes per header. The pnet stream, if any, is applied in place.
     mutating func seal(_ output: YamuxOutput, allocator: ByteBufferAllocator) throws -> ByteBuffer {
-        let total = NoiseTransport.sealedLength(plaintextLength: output.count)
-        var buffer = allocator.buffer(capacity: total)
         let segments = output.segments
-        _ = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in
+        // At most one frame per small run or segment plus one per full frame of plaintext.
+        let frames = segments.count + output.count / NoiseTransport.maximumPlaintextLength + 1
+        let bound = output.count + frames * NoiseTransport.frameOverhead
+        var buffer = allocator.buffer(capacity: bound)
+        _ = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { out in
             var written = 0
-            var segment = 0
-            var offset = 0  // within segments[segment]
-            var left = output.count
-            while left > 0 {
-                let length = min(left, NoiseTransport.maximumPlaintextLength)
-                let frame = UnsafeMutableRawBufferPointer(
-                    rebasing: out[written..<(written + NoiseTransport.sealedLength(plaintextLength: length))]
-                )
-                var filled = 0
-                while filled < length {
-                    let n = min(segments[segment].count - offset, length - filled)
-                    segments[segment].withUnsafeBytes { source in
-                        let destination = frame.baseAddress! + NoiseTransport.frameHeaderLength + filled
-                        destination.copyMemory(from: source.baseAddress! + offset, byteCount: n)
-                    }
-                    filled += n
-                    offset += n
-                    if offset == segments[segment].count {
-                        segment += 1
-                        offset = 0
-                    }
-                }
-                written += try noise.sealFrameInPlace(frame, plaintextLength: length)
-                left -= length
+            var run = 0  // plaintext gathered for the frame that starts at `written`
+            func sealRun() throws {
+                guard run > 0 else { return }
+                let frame = UnsafeMutableRawBufferPointer(rebasing: out[written...])
+                written += try noise.sealFrameInPlace(frame, plaintextLength: run)
+                run = 0
             }
+            for segment in segments {
+                if segment.count >= Self.directSealMinimum {
+                    try sealRun()
+                    written += try segment.withUnsafeBytes { source in
+                        try noise.encrypt(source, into: UnsafeMutableRawBufferPointer(rebasing: out[written...]))
+                    }
+                    continue
+                }
+                if run + segment.count > NoiseTransport.maximumPlaintextLength { try sealRun() }
+                segment.withUnsafeBytes { source in
+                    let destination = out.baseAddress! + written + NoiseTransport.frameHeaderLength + run
+                    destination.copyMemory(from: source.baseAddress!, byteCount: source.count)
+                }
+                run += segment.count
+            }
+            try sealRun()
             if privateNetwork != nil {
                 privateNetwork!.encryptInPlace(UnsafeMutableRawBufferPointer(rebasing: out[0..<written]))
             }

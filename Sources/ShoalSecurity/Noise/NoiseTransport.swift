@@ -19,6 +19,8 @@ public struct NoiseTransport: Sendable {
     public static let maximumBufferedByteCount = 4 << 20
     /// The bytes before a frame's ciphertext (the big-endian length).
     public static let frameHeaderLength = lengthPrefix
+    /// The bytes a frame adds to its plaintext (the length and the tag).
+    public static let frameOverhead = lengthPrefix + tagLength
     static let tagLength = 16
     static let lengthPrefix = 2
 
