@@ -30,9 +30,9 @@ public struct PerfResult: Sendable, Hashable, Codable {
 
 extension P2PHost {
     func registerPerf() {
-        // On the connection's event loop, like the other built-in protocols: the handler only reads and writes (each
-        // write waits for window, so it yields the loop every window's worth), and a handler on the global pool
-        // costs a thread hand-off per read and per write (the download ran on two pool threads besides the loops).
+        // On the connection's event loop, like the other built-in protocols: the handler only reads and writes (and
+        // yields the loop after each write), and a handler on the global pool costs a thread hand-off per read and
+        // per write (the download ran on two pool threads besides the loops).
         registry.register(
             Perf.protocolID,
             options: ProtocolOptions(maximumInboundStreamsPerPeer: 16),
