@@ -2,6 +2,7 @@ import NIOCore
 import ShoalCore
 import ShoalCrypto
 import ShoalSecurity
+import ShoalWire
 import Synchronization
 
 /// The sending half of an established connection's framing: Noise transport frames, optionally inside the pnet
@@ -12,19 +13,47 @@ struct ConnectionSealer: Sendable {
     var noise: NoiseTransport
     var privateNetwork: PrivateNetworkConnection?
 
-    /// Seals `batches` (each its own run of Noise frames, in order) into one new buffer from `allocator`: the
-    /// frames are encrypted straight into the buffer's storage (no intermediate copy, no concatenation of the
-    /// batches first), and the pnet stream, if any, is applied in place.
-    mutating func seal(_ batches: [[UInt8]], allocator: ByteBufferAllocator) throws -> ByteBuffer {
-        let total = batches.reduce(0) { $0 + NoiseTransport.sealedLength(plaintextLength: $1.count) }
-        var buffer = allocator.buffer(capacity: total)
-        _ = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: total) { out in
+    /// Segments at least this large are sealed straight from their own memory; smaller ones (yamux headers, small
+    /// payloads) are gathered into a frame of their own.
+    static let directSealMinimum = YamuxOutput.inlineLimit
+
+    /// Seals `output` into one new buffer from `allocator`, as Noise frames: a large segment (a payload the writer
+    /// passed) is encrypted straight from the writer's array into the buffer, in frames of at most
+    /// ``NoiseTransport/maximumPlaintextLength`` bytes (no copy of the payload at all); runs of small segments
+    /// (yamux headers, control frames, small payloads) are copied into their place in the buffer and sealed there
+    /// in place, as one frame. A Noise frame may hold any part of the yamux byte stream, so this costs only a
+    /// frame's 18 bytes per header. The pnet stream, if any, is applied in place.
+    mutating func seal(_ output: YamuxOutput, allocator: ByteBufferAllocator) throws -> ByteBuffer {
+        let segments = output.segments
+        // At most one frame per small run or segment plus one per full frame of plaintext.
+        let frames = segments.count + output.count / NoiseTransport.maximumPlaintextLength + 1
+        let bound = output.count + frames * NoiseTransport.frameOverhead
+        var buffer = allocator.buffer(capacity: bound)
+        _ = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: bound) { out in
             var written = 0
-            for batch in batches {
-                written += try batch.withUnsafeBytes { p in
-                    try noise.encrypt(p, into: UnsafeMutableRawBufferPointer(rebasing: out[written...]))
-                }
+            var run = 0  // plaintext gathered for the frame that starts at `written`
+            func sealRun() throws {
+                guard run > 0 else { return }
+                let frame = UnsafeMutableRawBufferPointer(rebasing: out[written...])
+                written += try noise.sealFrameInPlace(frame, plaintextLength: run)
+                run = 0
             }
+            for segment in segments {
+                if segment.count >= Self.directSealMinimum {
+                    try sealRun()
+                    written += try segment.withUnsafeBytes { source in
+                        try noise.encrypt(source, into: UnsafeMutableRawBufferPointer(rebasing: out[written...]))
+                    }
+                    continue
+                }
+                if run + segment.count > NoiseTransport.maximumPlaintextLength { try sealRun() }
+                segment.withUnsafeBytes { source in
+                    let destination = out.baseAddress! + written + NoiseTransport.frameHeaderLength + run
+                    destination.copyMemory(from: source.baseAddress!, byteCount: source.count)
+                }
+                run += segment.count
+            }
+            try sealRun()
             if privateNetwork != nil {
                 privateNetwork!.encryptInPlace(UnsafeMutableRawBufferPointer(rebasing: out[0..<written]))
             }
@@ -62,9 +91,9 @@ struct ConnectionOpener: Sendable {
 
 /// Where a ``MuxedConnection`` sends its plaintext output: called by one caller at a time, in order.
 protocol ConnectionSink: Sendable {
-    /// Seals batches of plaintext frames (in order) and queues them on the socket.
+    /// Seals plaintext frames (in order) and queues them on the socket.
     /// - Returns: the error that makes the connection unable to write, if any.
-    func send(_ batches: [[UInt8]]) -> (any Error)?
+    func send(_ output: YamuxOutput) -> (any Error)?
     /// Closes the socket once everything sent so far has been written.
     func finish()
 }
@@ -85,10 +114,10 @@ final class ChannelSink: ConnectionSink {
         self.sealer = Mutex(sealer)
     }
 
-    func send(_ batches: [[UInt8]]) -> (any Error)? {
+    func send(_ output: YamuxOutput) -> (any Error)? {
         let channel = self.channel
         let buffer: ByteBuffer
-        do { buffer = try sealer.withLock { try $0.seal(batches, allocator: channel.allocator) } } catch {
+        do { buffer = try sealer.withLock { try $0.seal(output, allocator: channel.allocator) } } catch {
             return error
         }
         let queueDrain = queue.withLock { q in

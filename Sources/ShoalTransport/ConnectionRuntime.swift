@@ -72,7 +72,10 @@ package struct ConnectionRuntime: Sendable {
         let remotePeer = PeerID(publicKey: result.remotePublicKey)
         log[metadataKey: "peer.id"] = .stringConvertible(remotePeer)
 
-        var session = YamuxSession(role: direction == .outbound ? .client : .server, configuration: yamux)
+        // Segmented output: sent payloads reach the sealer as slices of the writers' arrays (no copy).
+        var configuration = yamux
+        configuration.segmentedOutput = true
+        var session = YamuxSession(role: direction == .outbound ? .client : .server, configuration: configuration)
         let startActions = session.start(now: ConnectionClock.now)
         let connection = MuxedConnection(
             id: connectionID,

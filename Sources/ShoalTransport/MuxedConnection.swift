@@ -38,10 +38,10 @@ public final class MuxedConnection: Sendable {
         var finishedOrder: [YamuxStreamID] = []
         /// Continuations to resume once the lock is released (see ``locked(_:)``).
         var wakeups: [StreamWakeup] = []
-        /// Plaintext frames produced and not yet handed to the sink, as the session's write batches (not
-        /// concatenated: no copy of the payloads; small batches are merged): everything queued while a batch is
+        /// Plaintext frames produced and not yet handed to the sink: the session's segmented writes appended
+        /// (headers copied, payloads kept as slices of the writers' arrays). Everything queued while a batch is
         /// being sealed goes out together next (one sealed buffer, one socket write).
-        var pendingOutput: [[UInt8]] = []
+        var pendingOutput = YamuxOutput()
         /// A caller is handing batches to the sink (only one at a time, so ciphertext leaves in nonce order).
         var isFlushing = false
         /// The current ``locked(_:)`` call claimed the flush: it drains the output once the lock is released.
@@ -61,9 +61,6 @@ public final class MuxedConnection: Sendable {
 
     /// How many cleanly ended stream IDs are remembered.
     private static let finishedMemory = 4096
-    /// Output batches are merged (copied) only while together they stay this small; larger ones are sealed one
-    /// after the other into the same buffer.
-    private static let mergedBatchSize = 16 * 1024
 
     private let state: Mutex<State>
     private let sink: any ConnectionSink
@@ -376,13 +373,13 @@ public final class MuxedConnection: Sendable {
     private func flushOutput() {
         while true {
             enum Step {
-                case send([[UInt8]])
+                case send(YamuxOutput)
                 case finish
                 case done
             }
             let step: Step = state.withLock { s in
                 if !s.pendingOutput.isEmpty {
-                    defer { s.pendingOutput = [] }
+                    defer { s.pendingOutput = YamuxOutput() }
                     return .send(s.pendingOutput)
                 }
                 s.isFlushing = false
@@ -393,8 +390,8 @@ public final class MuxedConnection: Sendable {
                 return .done
             }
             switch step {
-            case .send(let batches):
-                if let error = sink.send(batches) {
+            case .send(let output):
+                if let error = sink.send(output) {
                     socketClosed(ShoalError(.closed, "write failed", cause: error))
                 }
             case .finish:
@@ -418,14 +415,15 @@ public final class MuxedConnection: Sendable {
     private func perform(_ actions: [YamuxAction], _ s: inout State) {
         for action in actions {
             switch action {
-            case .write(let frames):
+            case .writeSegments(let frames):
                 // Plaintext frames, in order; the flushing caller seals them outside this lock.
                 guard !s.outputFinished else { break }
-                if let last = s.pendingOutput.last?.count, last + frames.count <= Self.mergedBatchSize {
-                    s.pendingOutput[s.pendingOutput.count - 1] += frames
-                } else {
-                    s.pendingOutput.append(frames)
-                }
+                if s.pendingOutput.isEmpty { s.pendingOutput = frames } else { s.pendingOutput.append(frames) }
+                claimFlush(&s)
+            case .write(let frames):
+                // The unsegmented form (not produced by the segmented session the runtime creates).
+                guard !s.outputFinished else { break }
+                s.pendingOutput.append(YamuxOutput(frames))
                 claimFlush(&s)
             case .streamOpened(let id):
                 s.streams[id] = StreamBuffer()

@@ -126,6 +126,37 @@ struct NoiseTransportTests {
         }
     }
 
+    @Test("sealing frames in place writes the same frames as encrypt, and checks the length and the buffer size")
+    func sealFrameInPlace() throws {
+        var (a, b) = transportPair()
+        var copy = a
+        let data = (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        let expected = try copy.encrypt(data)
+        // Two frames, the plaintext of each placed after room for its length prefix, then sealed in place.
+        var sealed: [UInt8] = []
+        for chunk in [data[0..<65_519], data[65_519...]] {
+            var frame = [UInt8](repeating: 0, count: NoiseTransport.sealedLength(plaintextLength: chunk.count))
+            frame.replaceSubrange(2..<(2 + chunk.count), with: chunk)
+            let written = try frame.withUnsafeMutableBytes { try a.sealFrameInPlace($0, plaintextLength: chunk.count) }
+            #expect(written == frame.count)
+            sealed += frame
+        }
+        #expect(sealed == expected)
+        var plain: [UInt8] = []
+        #expect(try b.decrypt(sealed, appendingTo: &plain) == 2)
+        #expect(plain == data)
+        var buffer = [UInt8](repeating: 0, count: 70_000)
+        for length in [0, 65_520] {
+            expectShoalError(.invalidArgument) {
+                try buffer.withUnsafeMutableBytes { try a.sealFrameInPlace($0, plaintextLength: length) }
+            }
+        }
+        var small = [UInt8](repeating: 0, count: 100)
+        expectShoalError(.invalidArgument) {
+            try small.withUnsafeMutableBytes { try a.sealFrameInPlace($0, plaintextLength: 90) }
+        }
+    }
+
     @Test("decrypting into a caller buffer works across any chunking and checks the buffer size")
     func decryptIntoBuffer() throws {
         var (a, b) = transportPair()

@@ -75,7 +75,13 @@ extension Array where Element == YamuxAction {
     /// All bytes of the write actions, concatenated.
     var written: [UInt8] {
         var out: [UInt8] = []
-        for case .write(let bytes) in self { out += bytes }
+        for action in self {
+            switch action {
+            case .write(let bytes): out += bytes
+            case .writeSegments(let output): out += output.bytes
+            default: break
+            }
+        }
         return out
     }
 

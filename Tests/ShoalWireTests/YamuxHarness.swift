@@ -73,6 +73,8 @@ struct YamuxPair {
             switch action {
             case .write(let bytes):
                 other.inbox.append(bytes[...])
+            case .writeSegments(let output):
+                other.inbox.append(output.bytes[...])
             case .streamOpened(let id):
                 peer.opened.append(id)
                 let accept = peer.session.acceptStream(id)

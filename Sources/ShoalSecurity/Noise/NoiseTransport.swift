@@ -17,6 +17,10 @@ public struct NoiseTransport: Sendable {
     public static let maximumPlaintextLength = maximumFrameLength - tagLength
     /// The most inbound bytes ``feed(_:)`` keeps before they are taken with ``nextPlaintext()``.
     public static let maximumBufferedByteCount = 4 << 20
+    /// The bytes before a frame's ciphertext (the big-endian length).
+    public static let frameHeaderLength = lengthPrefix
+    /// The bytes a frame adds to its plaintext (the length and the tag).
+    public static let frameOverhead = lengthPrefix + tagLength
     static let tagLength = 16
     static let lengthPrefix = 2
 
@@ -122,6 +126,40 @@ public struct NoiseTransport: Sendable {
             throw error
         }
         return total
+    }
+
+    /// Seals one frame in place: `frame` holds `plaintextLength` bytes of plaintext after room for the length
+    /// prefix (at offset ``frameHeaderLength``); the length is written before it, the ciphertext replaces it and the
+    /// tag follows it.
+    /// - Parameters:
+    ///   - frame: at least ``sealedLength(plaintextLength:)`` bytes.
+    ///   - plaintextLength: 1...``maximumPlaintextLength`` bytes.
+    /// - Returns: the frame's length, ``sealedLength(plaintextLength:)``.
+    /// - Throws: ``ShoalError`` with code `invalidArgument` when the length is out of range or `frame` is too small,
+    ///   `limitExceeded` when the nonce space is used up, `closed` after a fatal error.
+    @discardableResult
+    public mutating func sealFrameInPlace(_ frame: UnsafeMutableRawBufferPointer, plaintextLength: Int) throws -> Int {
+        try checkUsable()
+        guard plaintextLength > 0, plaintextLength <= Self.maximumPlaintextLength else {
+            throw ShoalError(.invalidArgument, "Noise frame plaintext of \(plaintextLength) bytes is out of range")
+        }
+        let sealedCount = plaintextLength + Self.tagLength
+        guard frame.count >= Self.lengthPrefix + sealedCount else {
+            throw ShoalError(.invalidArgument, "Noise frame buffer of \(frame.count) bytes is too small")
+        }
+        frame[0] = UInt8(truncatingIfNeeded: sealedCount >> 8)
+        frame[1] = UInt8(truncatingIfNeeded: sealedCount)
+        let body = UnsafeMutableRawBufferPointer(
+            rebasing: frame[Self.lengthPrefix..<(Self.lengthPrefix + sealedCount)]
+        )
+        do {
+            // The cipher reads the plaintext from the memory it writes the ciphertext to (allowed by libsodium).
+            try sender.seal(UnsafeRawBufferPointer(rebasing: body[0..<plaintextLength]), into: body)
+        } catch {
+            brokenReason = "\(error)"
+            throw error
+        }
+        return Self.lengthPrefix + sealedCount
     }
 
     /// Encrypts `plaintext` into a new buffer of frames.

@@ -3,10 +3,13 @@ public import ShoalCore
 // MARK: - Action
 
 /// What a ``YamuxSession`` asks its driver to do. Each call returns its actions in order; all frames produced by one
-/// call are coalesced into a single ``write(_:)``, which comes first.
+/// call are coalesced into a single ``write(_:)`` (or ``writeSegments(_:)``), which comes first.
 public enum YamuxAction: Sendable, Equatable {
     /// Write these already-serialized frames to the connection, in order.
     case write([UInt8])
+    /// Write these already-serialized frames to the connection, in order: the form of ``write(_:)`` a session
+    /// configured with ``YamuxConfiguration/segmentedOutput`` uses (large payloads are slices of the sent arrays).
+    case writeSegments(YamuxOutput)
     /// The peer opened stream `id` (SYN). Acknowledge it with ``YamuxSession/acceptStream(_:)`` (or by writing or
     /// consuming on it), or refuse it with ``YamuxSession/resetStream(_:code:)``.
     case streamOpened(YamuxStreamID)

@@ -29,6 +29,9 @@ public struct YamuxConfiguration: Sendable, Hashable {
     public let keepaliveInterval: Duration?
     /// How long to wait for a keepalive ACK before failing the session. Default 10 s.
     public let keepaliveTimeout: Duration
+    /// Whether the session reports its output as ``YamuxAction/writeSegments(_:)`` (large payloads as slices of
+    /// the sent arrays, no copy) instead of ``YamuxAction/write(_:)`` (one concatenated array). Default false.
+    public var segmentedOutput: Bool
 
     /// Creates a configuration; out-of-range values are clamped (the fields are read-only so that they stay in range).
     public init(
@@ -40,7 +43,8 @@ public struct YamuxConfiguration: Sendable, Hashable {
         maximumUnacknowledgedInboundStreams: Int = 256,
         maximumUnacknowledgedOutboundStreams: Int = 256,
         keepaliveInterval: Duration? = .seconds(30),
-        keepaliveTimeout: Duration = .seconds(10)
+        keepaliveTimeout: Duration = .seconds(10),
+        segmentedOutput: Bool = false
     ) {
         self.receiveWindow = min(max(receiveWindow, Self.initialStreamWindow), Self.maximumStreamWindow)
         self.maximumFramePayload = min(max(maximumFramePayload, 1), Self.maximumStreamWindow)
@@ -54,5 +58,6 @@ public struct YamuxConfiguration: Sendable, Hashable {
         self.maximumUnacknowledgedOutboundStreams = max(maximumUnacknowledgedOutboundStreams, 1)
         self.keepaliveInterval = keepaliveInterval
         self.keepaliveTimeout = keepaliveTimeout
+        self.segmentedOutput = segmentedOutput
     }
 }

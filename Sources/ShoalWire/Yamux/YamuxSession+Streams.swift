@@ -188,7 +188,7 @@ extension YamuxSession {
                 flags.insert(.ack)
             }
             writeFrame(.data, flags, stream.id.rawValue, UInt32(chunk.count))
-            output.append(contentsOf: chunk)
+            writePayload(chunk)
             stream.sendWindow -= chunk.count
             rest = rest.dropFirst(chunk.count)
         }
@@ -220,11 +220,11 @@ extension YamuxSession {
         reserveOutput(forPayload: min(stream.sendWindow, stream.queue.count))
         while stream.sendWindow > 0 && !stream.queue.isEmpty {
             let n = min(stream.sendWindow, configuration.maximumFramePayload, stream.queue.count)
-            do {
-                let chunk = stream.queue.readable.prefix(n)
-                emitData(&stream, chunk)
-            }
-            stream.queue.consume(n)
+            // The front chunk alone (it may be shorter than `n`): a slice, emitted without a copy when the output
+            // is segmented.
+            let chunk = stream.queue.front(upTo: n)
+            emitData(&stream, chunk)
+            stream.queue.consume(chunk.count)
         }
         if stream.queue.isEmpty && stream.isLocalClosed && !stream.isFinSent {
             sendFin(&stream)

@@ -52,7 +52,7 @@ public struct YamuxSession: Sendable {
     var pingCounter: UInt32 = 0
 
     // Output accumulated during one call.
-    var output: [UInt8] = []
+    var output = YamuxOutput()
     var events: [YamuxAction] = []
 
     /// Creates a session.
@@ -124,27 +124,42 @@ public struct YamuxSession: Sendable {
         var actions: [YamuxAction] = []
         actions.reserveCapacity(events.count + 1)
         if !output.isEmpty {
-            actions.append(.write(output))
-            output = []
+            actions.append(configuration.segmentedOutput ? .writeSegments(output) : .write(output.bytes))
+            output = YamuxOutput()
         }
         actions.append(contentsOf: events)
         events.removeAll(keepingCapacity: true)
         return actions
     }
 
-    /// Makes room in the output for `payload` bytes of Data frames (and their headers), growing geometrically so
-    /// that large batches are copied once.
+    /// Makes room in the output's inline bytes for `payload` bytes of Data frames and their headers (only the
+    /// headers when the output is segmented and the payloads stay slices), growing geometrically so that large
+    /// batches are copied once.
     mutating func reserveOutput(forPayload payload: Int) {
         let frames = (payload + configuration.maximumFramePayload - 1) / configuration.maximumFramePayload
-        let needed = output.count + payload + frames * YamuxFrameHeader.size
-        if output.capacity < needed {
-            output.reserveCapacity(Swift.max(needed, output.capacity * 2))
+        let inlinePayload = configuration.segmentedOutput ? 0 : payload
+        let needed = output.inline.count + inlinePayload + frames * YamuxFrameHeader.size
+        if output.inline.capacity < needed {
+            output.inline.reserveCapacity(Swift.max(needed, output.inline.capacity * 2))
+        }
+    }
+
+    /// Appends a frame's payload to the output: a slice when the output is segmented and the payload is large,
+    /// else a copy.
+    mutating func writePayload(_ bytes: ArraySlice<UInt8>) {
+        if configuration.segmentedOutput && bytes.count >= YamuxOutput.inlineLimit {
+            output.appendSlice(bytes)
+        } else {
+            output.appendInline(bytes)
         }
     }
 
     /// Appends a header-only frame to the output.
     mutating func writeFrame(_ type: YamuxFrameType, _ flags: YamuxFlags, _ id: UInt32, _ length: UInt32) {
-        YamuxFrameHeader(type: type, flags: flags, streamID: YamuxStreamID(id), length: length).encode(into: &output)
+        let before = output.inline.count
+        YamuxFrameHeader(type: type, flags: flags, streamID: YamuxStreamID(id), length: length)
+            .encode(into: &output.inline)
+        output.count += output.inline.count - before
     }
 
     /// Fails the session: optionally writes GoAway(protocol error), reports the error, forgets every stream.

@@ -26,7 +26,7 @@ struct YamuxStream: Sendable {
     /// Bytes consumed but not yet granted back with a WindowUpdate.
     var pendingCredit: Int
     /// Outbound data waiting for send window.
-    var queue = ByteQueue()
+    var queue = SliceQueue()
     /// A send accepted less than it was given; report ``YamuxAction/windowAvailable(_:)`` when room returns.
     var isWriteBlocked = false
 
