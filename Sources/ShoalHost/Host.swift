@@ -86,6 +86,7 @@ public final class P2PHost: Sendable {
             psk: configuration.privateNetworkKey,
             yamux: configuration.yamux,
             handshakeTimeout: configuration.handshakeTimeout,
+            rememberVerifiedSignatures: configuration.rememberVerifiedNoiseSignatures,
             logger: log
         )
         registerBuiltInProtocols()

@@ -37,6 +37,11 @@ public struct HostConfiguration: Sendable {
     /// identify message each way and one signed-record verification per connection; benchmarks use it to measure
     /// the bare connection setup.
     public var identifyOnConnect: Bool
+    /// Whether the host remembers the peers' Noise static-key signatures that verified (default true), so a peer
+    /// that reconnects with the same signed static key (Shoal hosts keep one per process; go-libp2p makes a new one
+    /// per handshake) costs no second Ed25519 verification. Only the exact bytes that verified are remembered (at
+    /// most 1,024); the check that the peer is the one dialled runs on every handshake. False verifies every one.
+    public var rememberVerifiedNoiseSignatures: Bool
     /// Where the host logs (debug for connection events, never key material).
     public var logger: Logger
 
@@ -62,6 +67,7 @@ public struct HostConfiguration: Sendable {
         // fast link without waiting for window updates: go-libp2p auto-tunes up to 16 MiB.
         self.yamux = YamuxConfiguration(receiveWindow: 2 * 1024 * 1024)
         self.identifyOnConnect = true
+        self.rememberVerifiedNoiseSignatures = true
         self.logger = logger
     }
 }

@@ -22,8 +22,8 @@ package struct ConnectionRuntime: Sendable {
     /// The Noise static key, signed once for all this runtime's handshakes.
     let noiseStatic: NoiseStaticIdentity
     /// The peers' static-key signatures that verified, shared by this runtime's handshakes (a reconnecting peer's
-    /// signature is not verified twice).
-    let verifiedStatics = NoiseVerifiedStatics()
+    /// signature is not verified twice); nil when every handshake verifies its signature.
+    let verifiedStatics: NoiseVerifiedStatics?
     /// Checks the keepalive deadlines of this runtime's connections.
     let keepalive = KeepaliveTicker()
 
@@ -32,6 +32,7 @@ package struct ConnectionRuntime: Sendable {
         psk: PreSharedKey?,
         yamux: YamuxConfiguration,
         handshakeTimeout: Duration,
+        rememberVerifiedSignatures: Bool = true,
         logger: Logger
     ) {
         self.identity = identity
@@ -40,6 +41,7 @@ package struct ConnectionRuntime: Sendable {
         self.handshakeTimeout = handshakeTimeout
         self.logger = logger
         self.noiseStatic = NoiseStaticIdentity(identity: identity)
+        self.verifiedStatics = rememberVerifiedSignatures ? NoiseVerifiedStatics() : nil
     }
 
     /// Waits for `channel`'s upgrade and runs the connection until it ends.

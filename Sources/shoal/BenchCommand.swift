@@ -102,6 +102,10 @@ struct TransportBench: AsyncParsableCommand {
         var cryptoFloorCPUMicrosecondsPerSetup: Double
         var cpuMicrosecondsPerSetup: Double
         var cpuMicrosecondsPerSetupWithoutIdentify: Double
+        /// Without identify, and with no memo of verified static-key signatures on either side: every handshake
+        /// verifies both signatures, as between peers that never met.
+        var setupsPerSecondVerifyingEvery: Double
+        var cpuMicrosecondsPerSetupVerifyingEvery: Double
         var setupConnections: Int
         var idleConnections: Int
         var bytesPerIdleConnection: Int
@@ -178,6 +182,9 @@ struct TransportBench: AsyncParsableCommand {
         serverConfiguration.limits.maximumPendingInbound = 512
         var quietServer = serverConfiguration
         quietServer.identity = PrivateKey()
+        var verifyingServer = quietServer
+        verifyingServer.identity = PrivateKey()
+        verifyingServer.rememberVerifiedNoiseSignatures = false
         quietServer.identifyOnConnect = false
         let output2 = try await withHost(serverConfiguration) { server in
             let address = server.dialableAddresses[0]
@@ -226,8 +233,20 @@ struct TransportBench: AsyncParsableCommand {
                     try await SetupRate.measure(clients: 8, perClient: perClient, to: quiet, identify: false)
                 }
             }
-
             let quietCPU = processCPUSeconds() - quietCPUBefore
+            let verifyingCPUBefore = processCPUSeconds()
+            let verifyingSeconds = try await stage("connection setups verifying every signature") {
+                try await withHost(verifyingServer) { verifying in
+                    try await SetupRate.measure(
+                        clients: 8,
+                        perClient: perClient,
+                        to: verifying,
+                        identify: false,
+                        rememberSignatures: false
+                    )
+                }
+            }
+            let verifyingCPU = processCPUSeconds() - verifyingCPUBefore
 
             // 5. Memory per idle connection: RSS growth while `idle` clients stay connected (both ends here).
             let memory = try await stage("idle memory") { try await IdleConnections.measure(idle, to: address) }
@@ -249,6 +268,8 @@ struct TransportBench: AsyncParsableCommand {
                 cryptoFloorCPUMicrosecondsPerSetup: floorCPUPerSetup * 1e6,
                 cpuMicrosecondsPerSetup: setupCPU / Double(perClient * 8) * 1e6,
                 cpuMicrosecondsPerSetupWithoutIdentify: quietCPU / Double(perClient * 8) * 1e6,
+                setupsPerSecondVerifyingEvery: Double(perClient * 8) / verifyingSeconds,
+                cpuMicrosecondsPerSetupVerifyingEvery: verifyingCPU / Double(perClient * 8) * 1e6,
                 setupConnections: perClient * 8,
                 idleConnections: idle,
                 bytesPerIdleConnection: memory.connections / max(idle, 1),
@@ -295,6 +316,13 @@ struct TransportBench: AsyncParsableCommand {
                 output2.setupsPerSecondWithoutIdentify
             )
         )
+        print(
+            String(
+                format: "  the same, every signature verified (no memo, as between new peers): %7.0f /s, %.0f us CPU",
+                output2.setupsPerSecondVerifyingEvery,
+                output2.cpuMicrosecondsPerSetupVerifyingEvery
+            )
+        )
         print(String(format: "setups / one-core crypto floor:            %8.2f", output2.setupRatioToCryptoFloor))
         print(
             String(
@@ -315,10 +343,17 @@ struct TransportBench: AsyncParsableCommand {
 /// Connection setups: `clients` hosts in parallel, each connecting, pinging and disconnecting `perClient` times.
 enum SetupRate {
     /// - Returns: the wall-clock seconds of all setups.
-    static func measure(clients: Int, perClient: Int, to server: P2PHost, identify: Bool) async throws -> Double {
+    static func measure(
+        clients: Int,
+        perClient: Int,
+        to server: P2PHost,
+        identify: Bool,
+        rememberSignatures: Bool = true
+    ) async throws -> Double {
         let address = server.dialableAddresses[0]
         var configuration = HostConfiguration()
         configuration.identifyOnConnect = identify
+        configuration.rememberVerifiedNoiseSignatures = rememberSignatures
         let hosts = AsyncStream<Void>.makeStream()
         let start = Gate()
         let clock = ContinuousClock()
