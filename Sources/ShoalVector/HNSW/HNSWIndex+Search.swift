@@ -165,6 +165,12 @@ extension HNSWIndex {
                                     let dn = distances[t]
                                     if results.count < ef || dn < results.top.distance {
                                         let c = Candidate(distance: dn, id: fresh[t])
+                                        if level == 0 {
+                                            // It may be expanded soon: start loading its links.
+                                            let row = links.baseAddress! + Int(c.id) &* stride0
+                                            shoal_prefetch(row)
+                                            shoal_prefetch(row + 16)
+                                        }
                                         candidates.push(c)
                                         results.push(c)
                                         if results.count > ef { results.pop() }
