@@ -69,8 +69,10 @@ extension HNSWIndex {
             var changed = true
             while changed {
                 changed = false
-                for n in neighbours(current, level) {
-                    let dn = metric.distance(query, base + Int(n) * d, d)
+                let list = neighbours(current, level)
+                for n in list { prefetch(base + Int(n) &* d, d) }
+                for n in list {
+                    let dn = metric.distance(query, base + Int(n) &* d, d)
                     if dn < best || (dn == best && n < current) {
                         best = dn
                         current = n
