@@ -41,7 +41,16 @@ extension HNSWIndex {
             }
         }
         let metric = vectors.metric
-        var hits = scratch.results.items.map {
+        // Only the candidates scoring at least as well as the topK-th closest can rank in the top k (the score
+        // falls as the distance grows; equal scores are all kept for the id tie-break below).
+        scratch.results.items.sort(by: Candidate.closer)
+        let found = scratch.results.items
+        var keep = min(topK, found.count)
+        if keep > 0 && keep < found.count {
+            let last = metric.score(fromDistance: found[keep - 1].distance)
+            while keep < found.count && metric.score(fromDistance: found[keep].distance) >= last { keep += 1 }
+        }
+        var hits = found[..<keep].map {
             SearchHit(id: vectors.ids[Int($0.id)], score: metric.score(fromDistance: $0.distance))
         }
         if let threshold { hits.removeAll { !($0.score >= threshold) } }
