@@ -54,9 +54,6 @@ public struct HNSWIndex: Sendable {
         upper = [[Int32]](repeating: [], count: n)
         entryPoint = -1
         maxLevel = 0
-        // The walk reads rows at random: huge pages save most TLB misses (about 7% of the build's CPU time).
-        vectors.elements.withUnsafeBytes { adviseHugePages($0) }
-        links0.withUnsafeBytes { adviseHugePages($0) }
         var generator = SplitMix64(seed: parameters.seed)
         let mL = 1 / log(Double(parameters.m))
         var scratch = HNSWScratch()
@@ -84,8 +81,6 @@ public struct HNSWIndex: Sendable {
         self.upper = upper
         self.entryPoint = entryPoint
         self.maxLevel = maxLevel
-        vectors.elements.withUnsafeBytes { adviseHugePages($0) }
-        self.links0.withUnsafeBytes { adviseHugePages($0) }
     }
 
     // MARK: - Links
