@@ -95,9 +95,11 @@ extension HNSWIndex {
 
     /// Best-first search of `level` from `entry`, leaving the `ef` closest nodes found in `scratch.results`.
     ///
-    /// Each expanded node's unvisited neighbours are gathered first, then their distances computed in one
-    /// branch-free run (so the out-of-order core overlaps the cache misses of consecutive vectors), then offered
-    /// to the heaps in neighbour order: the same visits and the same results as offering them one by one.
+    /// Each expanded node's unvisited neighbours are gathered first (their vectors prefetched as they are found),
+    /// then their distances computed in one branch-free run, then offered to the heaps in neighbour order: the same
+    /// visits and the same results as offering them one by one. A neighbour that becomes a candidate gets its
+    /// level-0 links prefetched, since it may be expanded soon. The prefetches are hints (`CShoalPrefetch`): about
+    /// half of the walk was waiting on cache misses without them.
     func searchLayer(
         _ query: UnsafePointer<Float>,
         entry: Int32,
