@@ -141,9 +141,11 @@ let package = Package(
             ]
         ),
         // MARK: - Query engines: vector search and graph expansion
+        // A header-only C shim: the cache prefetch hint of the HNSW walk (Swift has no prefetch intrinsic).
+        .systemLibrary(name: "CShoalPrefetch"),
         .target(
             name: "ShoalVector",
-            dependencies: ["ShoalDatasets", "ShoalParquet", "ShoalCore", "ShoalMultiformats"]
+            dependencies: ["ShoalDatasets", "ShoalParquet", "ShoalCore", "ShoalMultiformats", "CShoalPrefetch"]
         ),
         .target(name: "ShoalGraph", dependencies: ["ShoalDatasets", "ShoalVector", "ShoalParquet", "ShoalCore"]),
 

@@ -152,4 +152,26 @@ struct HNSWTests {
         let empty = try HNSWIndex(vectors: VectorMatrix(dimension: 24, metric: .cosine, rows: []))
         #expect(empty.search(query, topK: 3).isEmpty)
     }
+
+    @Test("equal scores across the top-k cut rank by lower id, as exact search does", arguments: VectorMetric.allCases)
+    func tiesAtTheCut(metric: VectorMetric) throws {
+        // Eight copies of each of 40 distinct vectors, with ids descending as rows ascend: the graph's internal
+        // order (rows) and the result order (ids) disagree on every tie.
+        let distinct = Array(Self.rows.prefix(40))
+        let rows = (0..<320).map { distinct[$0 % 40] }
+        let ids = (0..<320).map { Int64(1_000 - $0) }
+        let vectors = try VectorMatrix(dimension: 24, metric: metric, rows: rows, ids: ids)
+        let index = try HNSWIndex(vectors: vectors, parameters: Self.parameters)
+        for query in Self.queries.prefix(10) {
+            for topK in [3, 8, 11] {
+                let want = ExactSearch.search(vectors, query: query, topK: topK)
+                let got = index.search(query, topK: topK, ef: 320)
+                #expect(got.map(\.id) == want.map(\.id), "top-\(topK)")
+                // The same with a threshold at the last score: the tied hits below the cut stay out.
+                let threshold = want[topK - 1].score
+                let cut = index.search(query, topK: topK, ef: 320, threshold: threshold)
+                #expect(cut.map(\.id) == want.map(\.id), "top-\(topK), threshold")
+            }
+        }
+    }
 }

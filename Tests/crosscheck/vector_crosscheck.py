@@ -124,12 +124,13 @@ def recall(found, d2, kth, k):
     return hits / (k * len(found))
 
 
-def hnsw_compare(data, queries, k, m, efc, efs, seed, label):
-    """Runs Shoal's HNSW and hnswlib with the same data and parameters; returns {ef: (shoal, hnswlib)} stats."""
+def hnsw_compare(data, queries, k, m, efc, efs, seed, label, repeats=1):
+    """Runs Shoal's HNSW and hnswlib with the same data and parameters; returns {ef: (shoal, hnswlib)} stats.
+    QPS is the best of `repeats` timed passes over the queries, for both."""
     data.tofile(f"{WORK}/hdata.f32")
     queries.tofile(f"{WORK}/hqueries.f32")
     lines = run("hnsw", f"{WORK}/hdata.f32", f"{WORK}/hqueries.f32", data.shape[1], k, "l2", m, efc, seed,
-                ",".join(map(str, efs)), f"{WORK}/hnsw.out")
+                ",".join(map(str, efs)), f"{WORK}/hnsw.out", repeats)
     shoal_build = lines[0]["build_seconds"]
     shoal_qps = {line["ef"]: line["qps"] for line in lines[1:]}
     d2, kth = true_knn_l2(data, queries, k)
@@ -143,9 +144,11 @@ def hnsw_compare(data, queries, k, m, efc, efs, seed, label):
     for ef in efs:
         shoal_found = np.fromfile(f"{WORK}/hnsw.out.{ef}", dtype="<i8").reshape(-1, k)
         index.set_ef(ef)
-        t0 = time.perf_counter()
-        labels, _ = index.knn_query(queries, k=k, num_threads=1)
-        hqps = len(queries) / (time.perf_counter() - t0)
+        hqps = 0
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            labels, _ = index.knn_query(queries, k=k, num_threads=1)
+            hqps = max(hqps, len(queries) / (time.perf_counter() - t0))
         stats[ef] = (recall(shoal_found, d2, kth, k), shoal_qps[ef], recall(labels.astype(np.int64), d2, kth, k), hqps)
     print(f"INFO {label}: build shoal {shoal_build:.2f} s, hnswlib {hnswlib_build:.2f} s (1 thread)", flush=True)
     for ef, (sr, sq, hr, hq) in stats.items():
@@ -276,11 +279,12 @@ check_graph_query(ba, "barabasi_albert_graph(10000, 2, seed=7)", max_hops=2)
 print(f"{sum(results)} passed, {len(results) - sum(results)} failed", flush=True)
 
 if BENCH:
-    # V4: single-threaded QPS at recall >= 0.95 on 100k x 128 clusters, Shoal vs hnswlib in this run.
+    # V4: single-threaded QPS at recall >= 0.95 on 100k x 128 clusters, Shoal vs hnswlib in this run (each QPS the
+    # best of 5 passes over the 1,000 queries: one pass takes well under 0.1 s, too short on a shared machine).
     bdata = embedded(11, 100_000, 128)
     bqueries = embedded(12, 1_000, 128)
     efs = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256]
-    stats = hnsw_compare(bdata, bqueries, 10, 16, 200, efs, 7, "BENCH 100k x 128")
+    stats = hnsw_compare(bdata, bqueries, 10, 16, 200, efs, 7, "BENCH 100k x 128", repeats=5)
     shoal = next(((ef, s) for ef, s in stats.items() if s[0] >= 0.95), None)
     theirs = next(((ef, s) for ef, s in stats.items() if s[2] >= 0.95), None)
     if shoal and theirs:

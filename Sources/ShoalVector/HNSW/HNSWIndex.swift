@@ -1,3 +1,4 @@
+import CShoalPrefetch
 import Foundation
 import ShoalCore
 
@@ -116,6 +117,25 @@ public struct HNSWIndex: Sendable {
         }
     }
 
+    /// Hints the CPU to start loading the vectors of `rows` (no effect on results).
+    func prefetchVectors<S: Sequence<Int32>>(_ rows: S) {
+        let d = vectors.dimension
+        vectors.elements.withUnsafeBufferPointer { p in
+            let base = p.baseAddress!
+            for row in rows { prefetch(base + Int(row) &* d, d) }
+        }
+    }
+
+    /// Hints the CPU to start loading the `count` floats at `start`, one cache line at a time.
+    @inline(__always)
+    func prefetch(_ start: UnsafePointer<Float>, _ count: Int) {
+        var o = 0
+        while o < count {
+            shoal_prefetch(start + o)
+            o &+= 16
+        }
+    }
+
     // MARK: - Insertion
 
     private mutating func insert(_ node: Int32, level: Int, scratch: inout HNSWScratch) {
@@ -171,6 +191,7 @@ public struct HNSWIndex: Sendable {
             setNeighbours(target, level, current)
             return
         }
+        prefetchVectors(current)
         var candidates = current.map { Candidate(distance: self.distance(target, $0), id: $0) }
         candidates.append(Candidate(distance: distance, id: node))
         candidates.sort(by: Candidate.closer)
@@ -183,14 +204,27 @@ public struct HNSWIndex: Sendable {
         if sorted.count <= limit { return sorted }
         var kept: [Candidate] = []
         kept.reserveCapacity(limit)
-        for candidate in sorted {
-            if kept.count >= limit { break }
-            var diverse = true
-            for other in kept where distance(candidate.id, other.id) < candidate.distance {
-                diverse = false
-                break
+        let d = vectors.dimension
+        let metric = vectors.metric
+        vectors.elements.withUnsafeBufferPointer { p in
+            let base = p.baseAddress!
+            sorted.withUnsafeBufferPointer { candidates in
+                // Keep the vectors of the next few candidates on their way to the cache.
+                let ahead = 4
+                for i in 0..<min(ahead, candidates.count) { prefetch(base + Int(candidates[i].id) &* d, d) }
+                for i in candidates.indices {
+                    if kept.count >= limit { break }
+                    if i &+ ahead < candidates.count { prefetch(base + Int(candidates[i &+ ahead].id) &* d, d) }
+                    let candidate = candidates[i]
+                    let row = base + Int(candidate.id) &* d
+                    var diverse = true
+                    for other in kept where metric.distance(row, base + Int(other.id) &* d, d) < candidate.distance {
+                        diverse = false
+                        break
+                    }
+                    if diverse { kept.append(candidate) }
+                }
             }
-            if diverse { kept.append(candidate) }
         }
         return kept
     }
