@@ -87,7 +87,8 @@ package struct ConnectionRuntime: Sendable {
             localAddress: localAddress,
             remoteAddress: remoteAddress,
             session: session,
-            sink: ChannelSink(channel: nioChannel, sealer: result.sealer)
+            sink: ChannelSink(channel: nioChannel, sealer: result.sealer),
+            executor: ConnectionExecutor(eventLoop: nioChannel.eventLoop)
         )
         connection.performStartActions(startActions)
         if !result.muxerLeftover.isEmpty {

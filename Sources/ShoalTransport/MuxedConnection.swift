@@ -24,6 +24,9 @@ public final class MuxedConnection: Sendable {
     public let localAddress: Multiaddr?
     /// The remote end of the TCP connection (the remote peer's observed address).
     public let remoteAddress: Multiaddr?
+    /// The connection's event loop as a task executor (nil for connections without a socket, in tests): code that
+    /// only moves bytes on this connection and never blocks may prefer it (the perf client does).
+    package let executor: ConnectionExecutor?
 
     private struct State: ~Copyable {
         var session: YamuxSession
@@ -73,8 +76,10 @@ public final class MuxedConnection: Sendable {
         localAddress: Multiaddr?,
         remoteAddress: Multiaddr?,
         session: YamuxSession,
-        sink: any ConnectionSink
+        sink: any ConnectionSink,
+        executor: ConnectionExecutor? = nil
     ) {
+        self.executor = executor
         self.id = id
         self.remotePeer = remotePeer
         self.remotePublicKey = remotePublicKey

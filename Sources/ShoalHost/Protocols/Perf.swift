@@ -70,7 +70,14 @@ extension P2PHost {
         let clock = ContinuousClock()
         let start = clock.now
         let stream = try await newStream(to: peer, protocols: [Perf.protocolID])
-        return try await Self.runPerf(stream, upload: upload, download: download, clock: clock, start: start)
+        guard let executor = stream.connection.executor else {
+            return try await Self.runPerf(stream, upload: upload, download: download, clock: clock, start: start)
+        }
+        // On the connection's event loop, as the server's handler: perf only moves bytes, and a read then resumes
+        // on the thread that decrypted it, a write seals where its output is queued (no thread hand-off each).
+        return try await withTaskExecutorPreference(executor) {
+            try await Self.runPerf(stream, upload: upload, download: download, clock: clock, start: start)
+        }
     }
 
     private static func runPerf(
