@@ -7,7 +7,8 @@ public import ShoalVector
 /// - **entities**: `id` (integer or string, required), and optionally `name` (string), `text` (string) and
 ///   `vector` (`float[N]`, nullable: entities without a vector are reached only by expansion or name).
 /// - **relations**: `src` and `dst` (integer or string, entity ids), and optionally `type` (string) and `weight`
-///   (float). The relation id is its row number.
+///   (float or integer; null reads as 1; negative, NaN or infinite weights are rejected). The relation id is its row
+///   number.
 public enum GraphDatasetLoader {
     /// A graph from in-memory tables.
     /// - Throws: `ShoalError` `.invalidArgument` naming a missing or mistyped column, a null id, or the errors of

@@ -28,7 +28,9 @@ public struct GraphRelation: Sendable, Hashable, Codable {
     public var target: String
     /// The relation type (free text, may be empty).
     public var type: String
-    /// A weight (1 when the dataset has none); returned, not used in the score.
+    /// A weight (1 when the dataset has none): finite and at least 0 (see ``isValidWeight(_:)``). It picks the
+    /// relations kept under a per-vertex cap, and multiplies the score of the vertex it reaches when
+    /// ``GraphQueryOptions/useRelationWeights`` is set.
     public var weight: Double
 
     /// Creates a relation.
@@ -39,6 +41,10 @@ public struct GraphRelation: Sendable, Hashable, Codable {
         self.type = type
         self.weight = weight
     }
+
+    /// Whether `weight` is acceptable as a relation weight: finite and at least 0 (0 is allowed; values above 1
+    /// are used as given).
+    public static func isValidWeight(_ weight: Double) -> Bool { weight.isFinite && weight >= 0 }
 
     /// The end that is not `vertex` (the source for a self-loop).
     public func otherEnd(from vertex: String) -> String { vertex == source ? target : source }

@@ -19,16 +19,20 @@ public struct GraphQueryOptions: Sendable, Hashable, Codable {
     public var maximumRelations: Int
     /// The score a text-matched seed gets.
     public var textMatchScore: Double
+    /// Multiply each hop's score by the weight of the relation followed (default false: weights only pick the
+    /// relations kept under a cap). See ``KHopExpansion`` for the rule.
+    public var useRelationWeights: Bool
 
     /// Creates options (defaults: seeds = top_k, decay 0.5, no beam, frontier cap 100,000, 100 relations,
-    /// text match score 1).
+    /// text match score 1, relation weights not used in the score).
     public init(
         seedCount: Int? = nil,
         decay: Double = 0.5,
         beamWidth: Int? = nil,
         maximumFrontier: Int = KHopExpansion.defaultMaximumFrontier,
         maximumRelations: Int = 100,
-        textMatchScore: Double = 1
+        textMatchScore: Double = 1,
+        useRelationWeights: Bool = false
     ) {
         self.seedCount = seedCount
         self.decay = decay
@@ -36,6 +40,7 @@ public struct GraphQueryOptions: Sendable, Hashable, Codable {
         self.maximumFrontier = maximumFrontier
         self.maximumRelations = maximumRelations
         self.textMatchScore = textMatchScore
+        self.useRelationWeights = useRelationWeights
     }
 }
 
@@ -84,7 +89,9 @@ extension KnowledgeGraph {
     ///    `max(similarity, 0)`; entities whose name occurs in `queryText` (case-insensitive, whole name, names of
     ///    at least 2 characters) get ``GraphQueryOptions/textMatchScore`` (the larger of the two is kept).
     /// 2. **Expansion** in `maxHops` rounds (``KHopExpansion``): a vertex first reached in round h scores the best
-    ///    `score(parent) × decay` over its round h−1 neighbours, i.e. `seed score × decay^h`.
+    ///    `score(parent) × decay` over its round h−1 neighbours, i.e. `seed score × decay^h`; with
+    ///    ``GraphQueryOptions/useRelationWeights``, the best `score(parent) × decay × weight` over the relations
+    ///    reaching it from round h−1.
     /// 3. **Ranking** by score (higher first), then hop (lower first), then id; the best `topK` are returned with
     ///    the relations among them and their text units.
     /// - Throws: `ShoalError`: `.invalidArgument` when neither a vector nor text is given, for a bad vector
@@ -126,7 +133,8 @@ extension KnowledgeGraph {
             partitioner: partitioner,
             decay: options.decay,
             beamWidth: options.beamWidth,
-            maximumFrontier: options.maximumFrontier
+            maximumFrontier: options.maximumFrontier,
+            useRelationWeights: options.useRelationWeights
         )
         try run(&expansion)
         return rank(expansion, topK: topK, maximumRelations: options.maximumRelations)

@@ -11,7 +11,12 @@ public import ShoalCore
 ///
 /// **Scoring rule.** A seed's score is its seed score; a vertex first reached in round h gets
 /// `max over its neighbours u reached in round h−1 of score(u) × decay` (so `seed score × decay^h` along the best
-/// shortest path). Ties rank by hop, then id.
+/// shortest path). With ``useRelationWeights`` the factor of each relation r followed is `decay × r.weight`: the
+/// score is `max over the relations r from a round h−1 vertex u of score(u) × decay × r.weight`. Weights are
+/// finite and at least 0 (``KnowledgeGraph`` rejects others at load time; a response carrying one is a
+/// `.protocolViolation`); weights above 1 are used as given, so a vertex may then outscore its parent. The hop of a
+/// vertex is still its hop distance: weights change scores, never which vertices are reached. Ties rank by hop,
+/// then id.
 public struct KHopExpansion: Sendable {
     /// The highest max_hops accepted.
     public static let maximumHops = 5
@@ -28,6 +33,8 @@ public struct KHopExpansion: Sendable {
     public let maximumFrontier: Int
     /// Most relations per vertex asked from partitions (nil: all).
     public let perVertexCap: Int?
+    /// Whether each followed relation's weight multiplies the score (see the scoring rule above).
+    public let useRelationWeights: Bool
     let partitioner: GraphPartitioner
 
     /// The hop distance of every vertex reached (seeds are 0).
@@ -53,7 +60,8 @@ public struct KHopExpansion: Sendable {
         decay: Double = 0.5,
         beamWidth: Int? = nil,
         maximumFrontier: Int = KHopExpansion.defaultMaximumFrontier,
-        perVertexCap: Int? = nil
+        perVertexCap: Int? = nil,
+        useRelationWeights: Bool = false
     ) throws {
         guard maxHops >= 0 else { throw GraphError.badHops(maxHops) }
         guard maxHops <= Self.maximumHops else { throw GraphError.tooManyHops(maxHops) }
@@ -67,6 +75,7 @@ public struct KHopExpansion: Sendable {
         self.beamWidth = beamWidth
         self.maximumFrontier = maximumFrontier
         self.perVertexCap = perVertexCap
+        self.useRelationWeights = useRelationWeights
         self.partitioner = partitioner
         for (id, score) in seeds {
             hops[id] = 0
@@ -94,7 +103,7 @@ public struct KHopExpansion: Sendable {
 
     /// Consumes the responses of the current round and computes the next frontier.
     /// - Throws: `ShoalError` `.protocolViolation` when the responses are not exactly those of the outstanding
-    ///   requests, `.limitExceeded` (``GraphError/frontierTooLarge(_:_:)``) when the next frontier is too large.
+    ///   requests or (with ``useRelationWeights``) carry a weight that is negative or not finite, `.limitExceeded` (``GraphError/frontierTooLarge(_:_:)``) when the next frontier is too large.
     public mutating func apply(_ responses: [NeighborResponse]) throws {
         let answered = Set(responses.map(\.partition))
         guard answered == outstanding, answered.count == responses.count,
@@ -115,7 +124,16 @@ public struct KHopExpansion: Sendable {
                     relations[relation.id] = relation
                     let other = relation.otherEnd(from: entry.vertex)
                     if hops[other] != nil { continue }
-                    let candidate = parentScore * decay
+                    var candidate = parentScore * decay
+                    if useRelationWeights {
+                        guard GraphRelation.isValidWeight(relation.weight) else {
+                            throw ShoalError(
+                                .protocolViolation,
+                                "graph: partition \(response.partition) sent relation \(relation.id) with weight \(relation.weight) (must be finite and at least 0)"
+                            )
+                        }
+                        candidate *= relation.weight
+                    }
                     if candidate > reached[other] ?? -.infinity { reached[other] = candidate }
                 }
             }

@@ -20,8 +20,8 @@ public struct KnowledgeGraph: Sendable {
     ///   - relations: the relations (both ends must be entities).
     ///   - partitionCount: the number of partitions.
     ///   - indexPolicy: when partitions get an HNSW index over their embeddings (default: exact below 50,000).
-    /// - Throws: `ShoalError` `.invalidArgument` for a repeated entity id, a relation to an unknown entity, or
-    ///   embeddings of different dimensions or with non-finite elements.
+    /// - Throws: `ShoalError` `.invalidArgument` for a repeated entity id, a relation to an unknown entity, a
+    ///   relation weight that is negative, NaN or infinite (``GraphRelation/isValidWeight(_:)``), or embeddings of different dimensions or with non-finite elements.
     public init(
         entities: [GraphEntity],
         relations: [GraphRelation],
@@ -38,6 +38,12 @@ public struct KnowledgeGraph: Sendable {
             parts[partitioner.partition(of: entity.id)].add(entity)
         }
         for relation in relations {
+            guard GraphRelation.isValidWeight(relation.weight) else {
+                throw ShoalError(
+                    .invalidArgument,
+                    "graph: relation \(relation.id) (\(relation.source) → \(relation.target)) has weight \(relation.weight); weights must be finite and at least 0"
+                )
+            }
             for end in [relation.source, relation.target] where !ids.contains(end) {
                 throw ShoalError(
                     .invalidArgument,

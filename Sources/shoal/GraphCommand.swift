@@ -17,7 +17,9 @@ struct GraphCommand: AsyncParsableCommand {
             Seeds: the --seeds entities most cosine-similar to --query-vector (score = similarity, at least 0) and
             entities whose name occurs in --query-text (score 1). Expansion follows relations both ways in
             --max-hops rounds (one request per partition per round); a vertex first reached at hop h scores the
-            best score(parent) × decay. Results rank by score, then hop, then id.
+            best score(parent) × decay; with --use-weights, the best score(parent) × decay × weight over the
+            relations reaching it (weights must be finite and at least 0; above 1 is allowed). Results rank by
+            score, then hop, then id.
             """
     )
 
@@ -51,6 +53,9 @@ struct GraphCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Score factor per hop, in (0, 1].")
     var decay: Double = 0.5
 
+    @Flag(name: .customLong("use-weights"), help: "Multiply each hop's score by the relation's weight.")
+    var useWeights = false
+
     @Flag(name: .long, help: "Print JSON.")
     var json = false
 
@@ -69,7 +74,7 @@ struct GraphCommand: AsyncParsableCommand {
             queryVector: vector,
             maxHops: maxHops,
             topK: topK,
-            options: GraphQueryOptions(seedCount: seeds, decay: decay)
+            options: GraphQueryOptions(seedCount: seeds, decay: decay, useRelationWeights: useWeights)
         )
         if json {
             try JSONOutput.print(result)
@@ -85,7 +90,7 @@ struct GraphCommand: AsyncParsableCommand {
         }
         print("relations:")
         for relation in result.relations {
-            print("  \(relation.source) -[\(relation.type)]-> \(relation.target)")
+            print("  \(relation.source) -[\(relation.type)]-> \(relation.target)\tweight \(relation.weight)")
         }
         print("text units:")
         for unit in result.textUnits { print("  \(unit.entity): \(unit.text)") }

@@ -8,8 +8,9 @@ import Testing
 
 @Suite("graph_query: seed, expand, rank")
 struct GraphQueryTests {
-    /// A–B–C–D–E, vectors on the unit circle; E is close to A's direction (cosine 0.8 with [1, 0]).
-    static func graph(partitions: Int = 3) throws -> KnowledgeGraph {
+    /// A–B–C–D–E, vectors on the unit circle; E is close to A's direction (cosine 0.8 with [1, 0]). `weights` are
+    /// those of relations 0…3 (default 1).
+    static func graph(partitions: Int = 3, weights: [Double] = [1, 1, 1, 1]) throws -> KnowledgeGraph {
         let entities = [
             GraphEntity(id: "A", name: "Alice", text: "Alice runs the lab.", vector: [1, 0]),
             GraphEntity(id: "B", name: "Bob", text: "Bob works for Alice.", vector: [0, 1]),
@@ -18,10 +19,10 @@ struct GraphQueryTests {
             GraphEntity(id: "E", name: "Eve", text: "Eve audits the lab.", vector: [0.8, 0.6]),
         ]
         let relations = [
-            GraphRelation(id: 0, source: "A", target: "B", type: "manages"),
-            GraphRelation(id: 1, source: "B", target: "C", type: "knows"),
-            GraphRelation(id: 2, source: "C", target: "D", type: "knows"),
-            GraphRelation(id: 3, source: "E", target: "D", type: "audits"),
+            GraphRelation(id: 0, source: "A", target: "B", type: "manages", weight: weights[0]),
+            GraphRelation(id: 1, source: "B", target: "C", type: "knows", weight: weights[1]),
+            GraphRelation(id: 2, source: "C", target: "D", type: "knows", weight: weights[2]),
+            GraphRelation(id: 3, source: "E", target: "D", type: "audits", weight: weights[3]),
         ]
         return try KnowledgeGraph(entities: entities, relations: relations, partitionCount: partitions)
     }
