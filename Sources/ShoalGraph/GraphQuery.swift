@@ -42,6 +42,22 @@ public struct GraphQueryOptions: Sendable, Hashable, Codable {
         self.textMatchScore = textMatchScore
         self.useRelationWeights = useRelationWeights
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case seedCount, decay, beamWidth, maximumFrontier, maximumRelations, textMatchScore, useRelationWeights
+    }
+
+    /// Decodes options; `useRelationWeights` may be absent (options written before it existed), meaning false.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        seedCount = try c.decodeIfPresent(Int.self, forKey: .seedCount)
+        decay = try c.decode(Double.self, forKey: .decay)
+        beamWidth = try c.decodeIfPresent(Int.self, forKey: .beamWidth)
+        maximumFrontier = try c.decode(Int.self, forKey: .maximumFrontier)
+        maximumRelations = try c.decode(Int.self, forKey: .maximumRelations)
+        textMatchScore = try c.decode(Double.self, forKey: .textMatchScore)
+        useRelationWeights = try c.decodeIfPresent(Bool.self, forKey: .useRelationWeights) ?? false
+    }
 }
 
 /// An entity in a graph query result.

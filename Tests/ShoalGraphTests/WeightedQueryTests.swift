@@ -182,3 +182,16 @@ struct WeightedQueryTests {
         }
     }
 }
+
+@Suite("Graph query options decoding")
+struct GraphQueryOptionsDecodingTests {
+    @Test("options encoded without useRelationWeights decode with weights off; a round trip keeps the flag")
+    func decodesOlderOptions() throws {
+        let older = #"{"decay":0.25,"maximumFrontier":10,"maximumRelations":5,"textMatchScore":1}"#
+        let decoded = try JSONDecoder().decode(GraphQueryOptions.self, from: Data(older.utf8))
+        #expect(decoded == GraphQueryOptions(decay: 0.25, maximumFrontier: 10, maximumRelations: 5))
+        let weighted = GraphQueryOptions(seedCount: 3, useRelationWeights: true)
+        let again = try JSONDecoder().decode(GraphQueryOptions.self, from: JSONEncoder().encode(weighted))
+        #expect(again == weighted)
+    }
+}
