@@ -41,7 +41,6 @@ struct ShoalCommand: AsyncParsableCommand {
     /// Runs the command. Bad input exits with status 2 and one line on stderr saying what was wrong.
     static func main() async {
         installEventLoopExecutor()
-        tuneAllocator()
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -72,27 +71,6 @@ struct ShoalCommand: AsyncParsableCommand {
     static func installEventLoopExecutor() {
         if let value = getenv("SHOAL_NIO_EXECUTOR"), String(cString: value) == "0" { return }
         _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-    }
-
-    /// Keeps glibc from returning the top of the heap to the kernel after every sealed buffer is freed.
-    ///
-    /// A connection seals its output into a fresh buffer per flush and frees it once the socket took it. With
-    /// glibc's default (dynamic) thresholds that buffer is often the top of the heap: freeing it trims the heap and
-    /// the next seal page-faults the same memory back in, one fault per 4 KiB sent (`perf stat -e page-faults`:
-    /// about 714,000 per 3 GB of perf traffic, about 0.15 ns of kernel time per byte). Fixed thresholds keep
-    /// buffers under 4 MiB on the heap and trim only once 32 MiB lie free at its top. `MALLOC_TRIM_THRESHOLD_` or
-    /// `MALLOC_MMAP_THRESHOLD_` in the environment leaves glibc's settings alone.
-    static func tuneAllocator() {
-        #if canImport(Glibc)
-        if getenv("MALLOC_TRIM_THRESHOLD_") != nil || getenv("MALLOC_MMAP_THRESHOLD_") != nil { return }
-        // mallopt(3) is declared in <malloc.h>, which the Glibc module does not import: look it up instead.
-        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
-        let mallopt = unsafeBitCast(symbol, to: (@convention(c) (Int32, Int32) -> Int32).self)
-        let trimThreshold: Int32 = -1  // M_TRIM_THRESHOLD
-        let mmapThreshold: Int32 = -3  // M_MMAP_THRESHOLD
-        _ = mallopt(mmapThreshold, 4 << 20)
-        _ = mallopt(trimThreshold, 32 << 20)
-        #endif
     }
 
     static func printError(_ message: String) {
