@@ -59,6 +59,24 @@ private func measureThreadCPU(_ body: () throws -> Void) rethrows -> Double {
     return threadCPUSeconds() - start
 }
 
+/// Runs `operation` (a seal or an open) `rounds` times from `input` into `output` with `nonce`, the buffers' pointers
+/// taken once.
+private func repeatAEAD(
+    _ rounds: Int,
+    input: [UInt8],
+    output: inout [UInt8],
+    nonce: [UInt8],
+    _ operation: (UnsafeRawBufferPointer, UnsafeMutableRawBufferPointer, UnsafeRawBufferPointer) throws -> Void
+) throws {
+    try input.withUnsafeBytes { source in
+        try nonce.withUnsafeBytes { n in
+            try output.withUnsafeMutableBytes { out in
+                for _ in 0..<rounds { try operation(source, out, n) }
+            }
+        }
+    }
+}
+
 /// The resident set size of this process, in bytes (Linux /proc/self/statm).
 private func residentBytes() -> Int {
     guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return 0 }
@@ -123,14 +141,8 @@ struct TransportBench: AsyncParsableCommand {
         var chachaCPU = 0.0
         let chachaSeconds = try await measure {
             chachaCPU = try measureThreadCPU {
-                try frame.withUnsafeBytes { plaintext in
-                    try nonce.withUnsafeBytes { n in
-                        try output.withUnsafeMutableBytes { out in
-                            for _ in 0..<rounds {
-                                _ = try ChaCha20Poly1305.seal(plaintext, into: out, key: key, nonce: n)
-                            }
-                        }
-                    }
+                try repeatAEAD(rounds, input: frame, output: &output, nonce: nonce) { input, out, n in
+                    _ = try ChaCha20Poly1305.seal(input, into: out, key: key, nonce: n)
                 }
             }
         }
@@ -140,14 +152,8 @@ struct TransportBench: AsyncParsableCommand {
         // (verify, then decrypt) of the same frame.
         var opened = [UInt8](repeating: 0, count: 65519)
         let openCPU = try measureThreadCPU {
-            try output.withUnsafeBytes { sealed in
-                try nonce.withUnsafeBytes { n in
-                    try opened.withUnsafeMutableBytes { out in
-                        for _ in 0..<rounds {
-                            _ = try ChaCha20Poly1305.open(sealed, into: out, key: key, nonce: n)
-                        }
-                    }
-                }
+            try repeatAEAD(rounds, input: output, output: &opened, nonce: nonce) { input, out, n in
+                _ = try ChaCha20Poly1305.open(input, into: out, key: key, nonce: n)
             }
         }
         let chachaOpenPerCPU = Double(rounds * frame.count) / openCPU / 1e6
